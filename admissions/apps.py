@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AdmissionsConfig(AppConfig):
+    name = "admissions"
+    label = "admissions"
+    verbose_name = "Admissions"

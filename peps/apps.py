@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PepsConfig(AppConfig):
+    name = "peps"
+    label = "peps"
+    verbose_name = "PEPs"

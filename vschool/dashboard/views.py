@@ -1,0 +1,6 @@
+from django.shortcuts import render
+
+
+def home(request):
+    """Each role's starting page."""
+    return render(request, "dashboard/home.html", {})
