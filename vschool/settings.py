@@ -160,6 +160,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# In development and tests WhiteNoise serves straight from static/ (no collectstatic, no staticfiles/ needed).
+WHITENOISE_USE_FINDERS = IS_DEVELOPMENT
+WHITENOISE_AUTOREFRESH = IS_DEVELOPMENT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
