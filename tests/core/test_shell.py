@@ -36,3 +36,42 @@ def test_healthz_reports_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+def _parameterless_page_names():
+    """Every named URL that takes no arguments, outside the Django admin."""
+    from django.urls import get_resolver
+
+    names = []
+
+    def walk(resolver, namespace):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                if pattern.namespace == "admin":
+                    continue
+                ns = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+                walk(pattern, ns or namespace)
+            elif pattern.name and not pattern.pattern.regex.groups:
+                names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver(), "")
+    return sorted(set(names))
+
+
+def test_every_page_sends_csp_and_has_no_inline_script_or_style(client, vsh):
+    """Sign in as the headteacher and GET every argument-free page: CSP on all, no inline script or style."""
+    client.force_login(vsh)
+    checked = []
+    for name in _parameterless_page_names():
+        url = reverse(name)
+        response = client.get(url)
+        if response.status_code == 405:  # POST-only endpoints (sign out, actions)
+            continue
+        assert "Content-Security-Policy" in response, f"{name} ({url}) has no CSP header"
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        if response.get("Content-Type", "").startswith("text/html") and response.status_code == 200:
+            html = response.content.decode()
+            assert "<script>" not in html and "<script type=\"text/javascript\">" not in html, f"inline script on {url}"
+            assert " style=" not in html, f"style attribute on {url}"
+            checked.append(name)
+    assert "dashboard:home" in checked
