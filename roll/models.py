@@ -170,6 +170,8 @@ class Child(BaseModel):
     on_roll_from = models.DateField(db_index=True)
     on_roll_until = models.DateField(null=True, blank=True, db_index=True)
     leaving_reason = models.CharField(max_length=200, blank=True)
+    # Created from an SSDA903 extract, which carries no names: VS staff complete the record.
+    needs_completion = models.BooleanField(default=False)
     # Denormalised for fast lists; kept current by the roll services.
     current_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     caseworker = models.ForeignKey(
@@ -263,6 +265,9 @@ class Enrolment(BaseModel):
     override_reason = models.CharField(max_length=200, blank=True)
     leaving_reason = models.CharField(max_length=200, blank=True)
     managed_move = models.BooleanField(default=False)
+
+    # Kinds that count as the child's main school place (one current at a time).
+    MAIN_KINDS = ("main", "dual_main", "early_years", "post16")
 
     objects = EnrolmentQuerySet.as_manager()
 

@@ -1,0 +1,178 @@
+"""Reads for the roll. Every selector is scoped by the user (Child.objects.visible_to) and keeps a flat query count."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from . import codes
+from .models import Allocation, Child, Enrolment
+
+
+def open_alerts_subquery():
+    """Count of a child's open alerts as a correlated subquery (no row multiplication)."""
+    from vschool.alerts.models import Alert
+
+    counted = (
+        Alert.objects.filter(child_id=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def child_get(*, user, pk) -> Child:
+    """The child with this pk if `user` may see them, with what the identity bar needs; Http404 otherwise."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such child") from None
+    child = (
+        Child.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("current_school", "caseworker")
+        .annotate(open_alerts=open_alerts_subquery())
+        .first()
+    )
+    if child is None:
+        raise Http404("No such child")
+    return child
+
+
+# ---------------------------------------------------------------------------
+# Child record sections
+# ---------------------------------------------------------------------------
+
+def placement_moves(*, child, on: date | None = None, placements=None) -> int:
+    """Placement moves in the 12 months up to `on`: new placements whose reason is P or B (DOMAIN 2.4).
+
+    Temporary placements (T0–T4) are not moves.
+    """
+    on = on or timezone.localdate()
+    since = _twelve_months_before(on)
+    rows = placements if placements is not None else list(child.placements.all())
+    return sum(
+        1 for p in rows
+        if p.reason_new_episode in codes.MOVE_REASONS and p.place_code not in codes.TEMPORARY_PLACEMENTS
+        and since < p.start <= on
+    )
+
+
+def _twelve_months_before(on: date) -> date:
+    try:
+        return on.replace(year=on.year - 1)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - 1, day=28)
+
+
+def child_overview(*, child) -> dict:
+    """Identity, SEND, UPN warning, current allocations and current school for the overview tab."""
+    today = timezone.localdate()
+    allocations = list(Allocation.objects.current(today).filter(child=child).select_related("user"))
+    enrolment = (
+        Enrolment.objects.current(today).filter(child=child, kind__in=Enrolment.MAIN_KINDS)
+        .select_related("school").first()
+    )
+    return {
+        "allocations": allocations,
+        "current_enrolment": enrolment,
+        "upn_warning": bool(child.upn) and not child.upn_valid,
+        "upn_missing": not child.upn,
+        "legal_status_label": codes.label(codes.LEGAL_STATUS, child.current_legal_status),
+    }
+
+
+def child_education(*, child) -> dict:
+    """Every enrolment, newest first, with its school."""
+    enrolments = list(child.enrolments.select_related("school").order_by("-start", "-pk"))
+    today = timezone.localdate()
+    for e in enrolments:
+        e.is_current = e.start <= today and (e.end is None or e.end >= today)
+    return {"enrolments": enrolments}
+
+
+def child_care(*, child) -> dict:
+    """Legal statuses and placements, newest first, with the 12-month move count and unknown codes flagged."""
+    legal_statuses = list(child.legal_statuses.order_by("-start", "-pk"))
+    placements = list(child.placements.order_by("-start", "-pk"))
+    for ls in legal_statuses:
+        ls.label = codes.label(codes.LEGAL_STATUS, ls.code)
+        ls.unknown = not codes.is_known(codes.LEGAL_STATUS, ls.code)
+    for p in placements:
+        p.label = codes.label(codes.PLACEMENT, p.place_code)
+        p.unknown = not codes.is_known(codes.PLACEMENT, p.place_code)
+        p.provider_label = codes.label(codes.PROVIDER, p.provider_code)
+        p.is_move = p.reason_new_episode in codes.MOVE_REASONS and p.place_code not in codes.TEMPORARY_PLACEMENTS
+    return {
+        "legal_statuses": legal_statuses,
+        "placements": placements,
+        "moves_12_months": placement_moves(child=child, placements=placements),
+    }
+
+
+@dataclass
+class TimelineEvent:
+    on: date
+    title: str
+    detail: str = ""
+    by: str = ""
+    kind: str = "roll"
+
+
+_timeline_sources = []
+
+
+def timeline_source(func):
+    """Register fn(child) -> iterable[TimelineEvent] so other apps can add events to a child's timeline."""
+    _timeline_sources.append(func)
+    return func
+
+
+@timeline_source
+def _roll_events(child):
+    events = [TimelineEvent(child.on_roll_from, "Joined the roll", child.get_cohort_display())]
+    if child.on_roll_until:
+        events.append(TimelineEvent(child.on_roll_until, "Left the roll", child.leaving_reason))
+    for ls in child.legal_statuses.all():
+        events.append(TimelineEvent(ls.start, f"Legal status {ls.code}", codes.label(codes.LEGAL_STATUS, ls.code)))
+    for p in child.placements.all():
+        detail = codes.label(codes.PLACEMENT, p.place_code)
+        if p.postcode_district:
+            detail += f", {p.postcode_district}"
+        events.append(TimelineEvent(p.start, "Care placement started", detail))
+        if p.end:
+            events.append(TimelineEvent(p.end, "Care placement ended", codes.label(codes.PLACEMENT, p.place_code)))
+    for e in child.enrolments.select_related("school"):
+        events.append(TimelineEvent(e.start, f"Joined {e.school.name}", f"{e.get_kind_display()}, "
+                                                                          f"{e.get_pattern_display().lower()}"))
+        if e.end:
+            events.append(TimelineEvent(e.end, f"Left {e.school.name}", e.leaving_reason))
+    for a in child.allocations.select_related("user"):
+        events.append(TimelineEvent(a.start, f"{a.get_role_display()} allocated", a.person, kind="allocation"))
+        if a.end:
+            events.append(TimelineEvent(a.end, f"{a.get_role_display()} allocation ended",
+                                        a.handover_note or a.person, kind="allocation"))
+    return events
+
+
+def child_timeline(*, child) -> list[TimelineEvent]:
+    """Every event on the child's record, newest first."""
+    events = []
+    for source in _timeline_sources:
+        events.extend(source(child))
+    events.sort(key=lambda e: e.on, reverse=True)
+    return events
+
+
+def child_list(*, user, filters=None):
+    """Children the user may see, with what the list shows; filtered and sorted in the database."""
+    return (
+        Child.objects.visible_to(user)
+        .select_related("current_school", "caseworker")
+        .annotate(open_alerts=open_alerts_subquery())
+    )
