@@ -1,7 +1,33 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 class CalendarConfig(AppConfig):
     name = "vschool.calendar"
     label = "calendar"
     verbose_name = "School calendar"
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from vschool.core.models import Authority
+
+        from . import models, services
+
+        for model in (models.SchoolCalendar, models.TermDate, models.Closure):
+            auditlog.register(model)
+        # Any change to what makes a school day (or to the authority's deadline basis) clears the day cache.
+        for model in (models.SchoolCalendar, models.TermDate, models.Closure, Authority):
+            post_save.connect(
+                services.invalidate_cache, sender=model, dispatch_uid=f"calendar-cache-save-{model.__name__}"
+            )
+            post_delete.connect(
+                services.invalidate_cache,
+                sender=model,
+                dispatch_uid=f"calendar-cache-delete-{model.__name__}",
+            )
+        m2m_changed.connect(
+            services.invalidate_cache,
+            sender=models.SchoolCalendar.schools.through,
+            dispatch_uid="calendar-cache-m2m",
+        )

@@ -1,0 +1,373 @@
+"""School-day and working-day arithmetic, and the term a date falls in.
+
+A *school day* is a weekday inside the calendar's term dates that is neither an English bank holiday nor a closure
+(INSET) day. A *working day* is a weekday that is not an English bank holiday; it runs through school holidays.
+
+`calendar=None` means the authority's calendar. A SchoolCalendar (or its pk) uses its own term dates and closures
+for the academic years it has terms for, and the authority's otherwise. For an academic year with no term dates in
+the database at all, the built-in English pattern in `defaults.py` applies, so deadlines never stop moving.
+
+Term dates and closures are read from the database once (two queries) and kept in a small per-process cache. Saving
+or deleting a TermDate, Closure, SchoolCalendar or the Authority clears it in this process at once; other processes
+reload after `CALENDAR_CACHE_SECONDS` (default 300). So the arithmetic is safe to call per row of a list.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_left, bisect_right
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple
+
+import holidays
+from django.conf import settings
+
+from . import defaults
+
+_MIN_YEAR, _MAX_YEAR = 1990, 2100
+
+
+class TermInfo(NamedTuple):
+    """A whole term (both halves)."""
+
+    academic_year: int  # the year the academic year starts: 2026 for 2026/27
+    term: str  # "autumn" | "spring" | "summer"
+    start: date
+    end: date
+
+    @property
+    def academic_year_label(self) -> str:
+        return f"{self.academic_year}/{(self.academic_year + 1) % 100:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.term.capitalize()} term {self.academic_year_label}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Bank holidays and working days (no database)
+
+
+@lru_cache(maxsize=256)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.UK(subdiv="ENG", years=year).keys())
+
+
+def is_bank_holiday(d: date) -> bool:
+    """An English bank holiday, substitute days included (e.g. 28 December 2026)."""
+    return d in _bank_holidays(d.year)
+
+
+def is_working_day(d: date) -> bool:
+    return d.weekday() < 5 and not is_bank_holiday(d)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The date `n` working days after `start` (before it when `n` is negative); `n=0` returns `start`."""
+    step = 1 if n >= 0 else -1
+    d, left = start, abs(n)
+    while left:
+        d += timedelta(days=step)
+        if is_working_day(d):
+            left -= 1
+    return d
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when `end` is not after `start`)."""
+    if end <= start:
+        return 0
+    count, d = 0, start
+    while d < end:
+        d += timedelta(days=1)
+        if is_working_day(d):
+            count += 1
+    return count
+
+
+def academic_year_of(d: date) -> int:
+    """The academic year a date belongs to (starts 1 September): 5 March 2027 -> 2026."""
+    return d.year if d.month >= 9 else d.year - 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The per-process cache of term dates and closures
+
+_lock = threading.RLock()
+_state: dict = {"version": 0, "loaded_at": 0.0, "rows": None, "calendars": {}, "basis": None}
+
+
+def invalidate_cache(*args, **kwargs) -> None:
+    """Forget cached term dates, closures and the authority's day basis (connected to model signals)."""
+    with _lock:
+        _state["version"] += 1
+        _state["rows"] = None
+        _state["calendars"] = {}
+        _state["basis"] = None
+
+
+clear_cache = invalidate_cache
+
+
+def _ttl() -> float:
+    return float(getattr(settings, "CALENDAR_CACHE_SECONDS", 300))
+
+
+def _rows() -> dict:
+    """Every term date and closure, grouped by calendar id (None = authority). Two queries, cached."""
+    with _lock:
+        rows = _state["rows"]
+        if rows is not None:
+            if time.monotonic() - _state["loaded_at"] < _ttl():
+                return rows
+            _state["basis"] = None  # stale: another process may have changed it too
+        from .models import Closure, TermDate
+
+        terms: dict = {}
+        for cal_id, year, term, start, end in TermDate.objects.order_by("start").values_list(
+            "calendar_id", "academic_year", "term", "start", "end"
+        ):
+            terms.setdefault(cal_id, {}).setdefault(year, []).append((term, start, end))
+        closures: dict = {}
+        for cal_id, day in Closure.objects.values_list("calendar_id", "date"):
+            closures.setdefault(cal_id, set()).add(day)
+        _state.update(rows={"terms": terms, "closures": closures}, loaded_at=time.monotonic(), calendars={})
+        return _state["rows"]
+
+
+def _calendar_key(calendar) -> int | None:
+    if calendar is None:
+        return None
+    if isinstance(calendar, int):
+        return calendar
+    return calendar.pk
+
+
+class _Days:
+    """The school days of one calendar, built a year at a time as sorted ordinals."""
+
+    def __init__(self, key: int | None, rows: dict):
+        self.key = key
+        self.rows = rows
+        self.lo: int | None = None
+        self.hi: int | None = None
+        self.ords: list[int] = []
+        self.terms: dict[int, list[TermInfo]] = {}
+
+    def _year_spec(self, year: int) -> tuple[list[tuple[str, date, date]], set[date]]:
+        terms, closures = self.rows["terms"], self.rows["closures"]
+        own = terms.get(self.key, {}).get(year) if self.key is not None else None
+        if own:
+            return own, set(closures.get(self.key, ()))
+        extra = set(closures.get(self.key, ())) if self.key is not None else set()
+        authority = terms.get(None, {}).get(year)
+        if authority:
+            return authority, set(closures.get(None, ())) | extra
+        pattern = [(t.term, t.start, t.end) for t in defaults.default_terms(year)]
+        return pattern, set(closures.get(None, ())) | extra | set(defaults.default_inset_days(year))
+
+    def _year_ords(self, year: int) -> list[int]:
+        spans, closed = self._year_spec(year)
+        out = []
+        for _term, start, end in spans:
+            d = start
+            while d <= end:
+                if d.weekday() < 5 and d not in closed and not is_bank_holiday(d):
+                    out.append(d.toordinal())
+                d += timedelta(days=1)
+        return out
+
+    def ensure(self, lo: int, hi: int) -> None:
+        lo, hi = max(lo, _MIN_YEAR), min(hi, _MAX_YEAR)
+        if self.lo is None:
+            self.lo, self.hi = lo, lo - 1
+        while lo < self.lo:
+            self.lo -= 1
+            self.ords[:0] = self._year_ords(self.lo)
+        while hi > self.hi:
+            self.hi += 1
+            self.ords.extend(self._year_ords(self.hi))
+        # Years are built separately; keep the list sorted and unique even if a year's terms spill into August.
+        if any(b <= a for a, b in zip(self.ords, self.ords[1:], strict=False)):
+            self.ords = sorted(set(self.ords))
+
+    def ensure_around(self, d: date) -> None:
+        y = academic_year_of(d)
+        self.ensure(y - 1, y + 1)
+
+    def terms_of(self, year: int) -> list[TermInfo]:
+        if year not in self.terms:
+            spans, _closed = self._year_spec(year)
+            merged: dict[str, list[date]] = {}
+            for term, start, end in spans:
+                if term in merged:
+                    merged[term] = [min(merged[term][0], start), max(merged[term][1], end)]
+                else:
+                    merged[term] = [start, end]
+            self.terms[year] = sorted(
+                (TermInfo(year, t, s, e) for t, (s, e) in merged.items()), key=lambda t: t.start
+            )
+        return self.terms[year]
+
+
+def _days(calendar) -> _Days:
+    key = _calendar_key(calendar)
+    with _lock:
+        rows = _rows()
+        days = _state["calendars"].get(key)
+        if days is None:
+            days = _state["calendars"][key] = _Days(key, rows)
+        return days
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# School days (the STABLE CONTRACT: add_school_days, school_days_between)
+
+
+def is_school_day(d: date, *, calendar=None) -> bool:
+    days = _days(calendar)
+    with _lock:
+        days.ensure_around(d)
+        i = bisect_left(days.ords, d.toordinal())
+        return i < len(days.ords) and days.ords[i] == d.toordinal()
+
+
+def add_school_days(start: date, n: int, *, calendar=None) -> date:
+    """The date `n` school days after `start`, counting days after `start` (before it when `n` is negative).
+
+    `n=0` returns `start` unchanged, school day or not. From a holiday, 1 school day is the first day of next term.
+    """
+    if n == 0:
+        return start
+    days = _days(calendar)
+    o = start.toordinal()
+    with _lock:
+        days.ensure_around(start)
+        if n > 0:
+            while True:
+                i = bisect_right(days.ords, o) + n - 1
+                if i < len(days.ords):
+                    return date.fromordinal(days.ords[i])
+                if days.hi >= _MAX_YEAR:
+                    raise ValueError("No school days that far ahead")
+                days.ensure(days.lo, days.hi + 1 + (n // 190))
+        while True:
+            i = bisect_left(days.ords, o) + n
+            if i >= 0:
+                return date.fromordinal(days.ords[i])
+            if days.lo <= _MIN_YEAR:
+                raise ValueError("No school days that far back")
+            days.ensure(days.lo - 1 - (-n // 190), days.hi)
+
+
+def school_days_between(start: date, end: date, *, calendar=None) -> int:
+    """School days after `start` up to and including `end`; 0 when `end` is not after `start`."""
+    if end <= start:
+        return 0
+    days = _days(calendar)
+    with _lock:
+        days.ensure(academic_year_of(start) - 1, academic_year_of(end) + 1)
+        return bisect_right(days.ords, end.toordinal()) - bisect_right(days.ords, start.toordinal())
+
+
+def school_days_in_range(start: date, end: date, *, calendar=None) -> list[date]:
+    """Every school day from `start` to `end`, both included, in order."""
+    if end < start:
+        return []
+    days = _days(calendar)
+    with _lock:
+        days.ensure(academic_year_of(start) - 1, academic_year_of(end) + 1)
+        lo, hi = bisect_left(days.ords, start.toordinal()), bisect_right(days.ords, end.toordinal())
+        return [date.fromordinal(o) for o in days.ords[lo:hi]]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Terms
+
+
+def terms_in_year(academic_year: int, *, calendar=None) -> list[TermInfo]:
+    """The autumn, spring and summer terms of an academic year, each from its first day to its last."""
+    days = _days(calendar)
+    with _lock:
+        return list(days.terms_of(academic_year))
+
+
+def term_for(d: date, *, calendar=None) -> TermInfo | None:
+    """The term whose dates (half-term included) contain `d`, or None in a holiday between terms."""
+    y = academic_year_of(d)
+    for year in (y, y + 1, y - 1):
+        for t in terms_in_year(year, calendar=calendar):
+            if t.start <= d <= t.end:
+                return t
+    return None
+
+
+def current_term(on: date | None = None, *, calendar=None) -> TermInfo:
+    """The term `on` falls in; in a holiday, the next term to start (so in August, next year's autumn term).
+
+    Returns a TermInfo: (academic_year, term, start, end).
+    """
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    found = term_for(on, calendar=calendar)
+    if found:
+        return found
+    return next_term(on, calendar=calendar)
+
+
+def next_term(on: date, *, calendar=None) -> TermInfo:
+    """The first term that starts after `on`."""
+    y = academic_year_of(on)
+    for year in (y, y + 1, y + 2):
+        for t in terms_in_year(year, calendar=calendar):
+            if t.start > on:
+                return t
+    raise ValueError("No term dates after this date")
+
+
+def previous_term(on: date, *, calendar=None) -> TermInfo:
+    """The last term that ended before `on`."""
+    y = academic_year_of(on)
+    for year in (y, y - 1, y - 2):
+        for t in reversed(terms_in_year(year, calendar=calendar)):
+            if t.end < on:
+                return t
+    raise ValueError("No term dates before this date")
+
+
+def school_days_left_in_term(on: date, *, calendar=None) -> int:
+    """School days after `on` up to the end of the term `on` falls in (0 in a holiday)."""
+    t = term_for(on, calendar=calendar)
+    return school_days_between(on, t.end, calendar=calendar) if t else 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Deadlines on the authority's chosen basis
+
+
+def deadline_day_basis() -> str:
+    """'school' or 'working': the authority's setting, cached with the term dates."""
+    with _lock:
+        basis = _state["basis"]
+        if basis is None:
+            from vschool.core.models import Authority
+
+            basis = _state["basis"] = Authority.current().deadline_day_basis
+        return basis
+
+
+def add_deadline_days(start: date, n: int, *, calendar=None) -> date:
+    """`n` school days or working days after `start`, by `Authority.current().deadline_day_basis`."""
+    if deadline_day_basis() == "working":
+        return add_working_days(start, n)
+    return add_school_days(start, n, calendar=calendar)
+
+
+def deadline_days_between(start: date, end: date, *, calendar=None) -> int:
+    """Days after `start` up to `end`, on the authority's deadline basis."""
+    if deadline_day_basis() == "working":
+        return working_days_between(start, end)
+    return school_days_between(start, end, calendar=calendar)
