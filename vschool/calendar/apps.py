@@ -16,6 +16,8 @@ class CalendarConfig(AppConfig):
 
         for model in (models.SchoolCalendar, models.TermDate, models.Closure):
             auditlog.register(model)
+        if not auditlog.contains(Authority):  # the settings page edits it: keep its history
+            auditlog.register(Authority)
         # Any change to what makes a school day (or to the authority's deadline basis) clears the day cache.
         for model in (models.SchoolCalendar, models.TermDate, models.Closure, Authority):
             post_save.connect(

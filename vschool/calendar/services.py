@@ -371,3 +371,119 @@ def deadline_days_between(start: date, end: date, *, calendar=None) -> int:
     if deadline_day_basis() == "working":
         return working_days_between(start, end)
     return school_days_between(start, end, calendar=calendar)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Writes: the headteacher's settings page
+
+
+def _require_manage(actor) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not actor.has_perm("calendar.manage_settings"):
+        raise PermissionDenied
+
+
+def authority_update(*, actor, **fields):
+    """Change the authority's configurable rules (deadline basis, thresholds, deadline lengths)."""
+    from django.db import transaction
+
+    from vschool.core.models import Authority
+
+    _require_manage(actor)
+    with transaction.atomic():
+        authority = Authority.current()
+        authority = Authority.objects.select_for_update().get(pk=authority.pk)
+        for name, value in fields.items():
+            setattr(authority, name, value)
+        authority.full_clean()
+        authority.save()
+    invalidate_cache()
+    return authority
+
+
+def term_dates_set(*, actor, academic_year: int, dates: dict, calendar=None) -> list:
+    """Replace one academic year's six half terms. `dates` maps (term, half) to (start, end).
+
+    Refuses (ValidationError) a half term that ends before it starts, halves out of order, or dates that overlap
+    another year's terms.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from .models import TERM_ORDER, TermDate
+
+    _require_manage(actor)
+    ordered = sorted(dates.items(), key=lambda kv: (TERM_ORDER[kv[0][0]], kv[0][1]))
+    errors = {}
+    previous = None
+    for (term, half), (start, end) in ordered:
+        key = f"{term}_{half}"
+        if end < start:
+            errors[f"{key}_end"] = "The end date must be the same as or after the start date"
+        elif previous and start <= previous[1]:
+            errors[f"{key}_start"] = f"The start date must be after the end of the {previous[0]}"
+        previous = (f"{term} term {'first' if half == 1 else 'second'} half", end)
+    if not errors and ordered:
+        first, last = ordered[0][1][0], ordered[-1][1][1]
+        clash = (
+            TermDate.objects.filter(calendar=calendar, start__lte=last, end__gte=first)
+            .exclude(academic_year=academic_year)
+            .first()
+        )
+        if clash:
+            errors[f"{ordered[0][0][0]}_{ordered[0][0][1]}_start"] = (
+                f"These dates overlap the {clash} term dates"
+            )
+    if errors:
+        raise ValidationError(errors)
+    saved = []
+    with transaction.atomic():
+        existing = {
+            (t.term, t.half): t
+            for t in TermDate.objects.select_for_update().filter(
+                calendar=calendar, academic_year=academic_year
+            )
+        }
+        for (term, half), (start, end) in ordered:
+            row = existing.get((term, half)) or TermDate(
+                calendar=calendar, academic_year=academic_year, term=term, half=half
+            )
+            if row.pk and (row.start, row.end) == (start, end):
+                saved.append(row)
+                continue
+            row.start, row.end = start, end
+            row.stamp(actor)
+            row.save()
+            saved.append(row)
+    invalidate_cache()
+    return saved
+
+
+def closure_add(*, actor, day: date, reason: str, description: str = "", calendar=None):
+    """Mark a day as closed (INSET or closure) for the authority (or one school calendar)."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from .models import Closure
+
+    _require_manage(actor)
+    with transaction.atomic():
+        if Closure.objects.filter(calendar=calendar, date=day).exists():
+            raise ValidationError({"day": "That day is already a closure day"})
+        closure = Closure(calendar=calendar, date=day, reason=reason, description=description)
+        closure.stamp(actor)
+        closure.full_clean()
+        closure.save()
+    invalidate_cache()
+    return closure
+
+
+def closure_remove(*, actor, closure) -> None:
+    """Make a closure day a school day again (if it is a weekday in term)."""
+    from django.db import transaction
+
+    _require_manage(actor)
+    with transaction.atomic():
+        closure.delete()
+    invalidate_cache()
