@@ -1,0 +1,546 @@
+"""Attendance file import: CSV of child ID or UPN, school URN, date, session and code.
+
+The whole file is validated; every bad row is reported with its line number and reason; valid rows are imported in
+one transaction; a file-level problem (not UTF-8, wrong or missing columns) commits nothing. Re-importing the same
+file changes nothing. On PostgreSQL the file is streamed into a temporary staging table with COPY and validated and
+merged with set-based SQL; elsewhere the same rules run row by row.
+"""
+
+import csv
+import io
+import os
+import random
+import re
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import codes
+from .models import ImportBatch, MarkChange, SessionMark
+from .rollups import rollups_recompute, rollups_recompute_from_table_pg
+from .schooldays import school_days_in_range
+
+# Current codes came into force on 19 August 2024; older marks need the historic mapping, not this import.
+EARLIEST_DATE = date(2024, 8, 19)
+MAX_REPORTED_ERRORS = 5000
+STORED_ERRORS = 200
+
+COLUMN_ALIASES = {
+    "child_id": {"child_id", "child id", "childid", "la_child_id", "la child id", "child"},
+    "upn": {"upn", "unique pupil number"},
+    "urn": {"urn", "school_urn", "school urn", "laestab_urn"},
+    "date": {"date", "session_date", "session date"},
+    "session": {"session", "am_pm", "am/pm"},
+    "code": {"code", "mark", "attendance_code", "attendance code"},
+}
+REQUIRED = ("date", "session", "code")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+UK_DATE = re.compile(r"^\d{2}/\d{2}/\d{4}$")
+
+
+class FileError(Exception):
+    """A problem with the whole file: nothing is imported."""
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    dry_run: bool
+    rows: int = 0
+    valid_rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    error_rows: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    file_error: str = ""
+    seconds: float = 0.0
+    batch: ImportBatch | None = None
+    method: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_error
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower().replace("\ufeff", ""))
+
+
+def map_columns(header: list[str]) -> dict[str, int]:
+    """{field: column index}; FileError naming what is missing or repeated."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = _norm(name)
+        for fld, aliases in COLUMN_ALIASES.items():
+            if key in aliases:
+                if fld in found:
+                    raise FileError(f"The column {name.strip()!r} appears twice")
+                found[fld] = index
+    missing = [f for f in REQUIRED if f not in found]
+    if "child_id" not in found and "upn" not in found:
+        missing.insert(0, "child_id or upn")
+    if missing:
+        raise FileError(
+            "The file is missing the column(s): " + ", ".join(missing)
+            + ". Expected a header row with child_id (or upn), urn, date, session, code."
+        )
+    return found
+
+
+def parse_date(value: str) -> date | None:
+    value = (value or "").strip()
+    try:
+        if ISO_DATE.match(value):
+            return date.fromisoformat(value)
+        if UK_DATE.match(value):
+            return datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        return None
+    return None
+
+
+class RowValidator:
+    """The row rules, shared by both import paths (the SQL path uses it to word its errors)."""
+
+    def __init__(self, today: date | None = None):
+        self.today = today or timezone.localdate()
+        self.school_days = set(school_days_in_range(EARLIEST_DATE, self.today))
+        self.children_by_id: dict[str, int] = {}
+        self.children_by_upn: dict[str, list[int]] = defaultdict(list)
+        self.schools: dict[str, int] = {}
+
+    def load(self, rows: list[dict]) -> None:
+        from roll.models import Child, School
+
+        ids = sorted({(r.get("child_id") or "").strip() for r in rows} - {""})
+        upns = sorted({(r.get("upn") or "").strip().upper() for r in rows} - {""})
+        urns = sorted({(r.get("urn") or "").strip() for r in rows} - {""})
+        for i in range(0, len(ids), 900):
+            self.children_by_id.update(
+                Child.objects.filter(la_child_id__in=ids[i:i + 900]).values_list("la_child_id", "pk")
+            )
+        for i in range(0, len(upns), 900):
+            for upn, pk in Child.objects.filter(upn__in=upns[i:i + 900]).values_list("upn", "pk"):
+                self.children_by_upn[upn].append(pk)
+        for i in range(0, len(urns), 900):
+            self.schools.update(School.objects.filter(urn__in=urns[i:i + 900]).values_list("urn", "pk"))
+
+    def check(self, raw: dict) -> tuple[list[str], tuple | None]:
+        """Messages for a row, and (child_id, date, session, code, school_id) when it is valid."""
+        errors = []
+        child_ref = (raw.get("child_id") or "").strip()
+        upn = (raw.get("upn") or "").strip().upper()
+        child_id = None
+        if child_ref:
+            child_id = self.children_by_id.get(child_ref)
+            if child_id is None:
+                errors.append(f"No child with ID {child_ref} is on the roll")
+        elif upn:
+            matches = self.children_by_upn.get(upn, [])
+            if len(matches) > 1:
+                errors.append(f"UPN {upn} matches more than one child")
+            elif not matches:
+                errors.append(f"No child with UPN {upn} is on the roll")
+            else:
+                child_id = matches[0]
+        else:
+            errors.append("Give the child's ID or UPN")
+        urn = (raw.get("urn") or "").strip()
+        school_id = None
+        if urn:
+            school_id = self.schools.get(urn)
+            if school_id is None:
+                errors.append(f"No school with URN {urn}")
+        raw_date = (raw.get("date") or "").strip()
+        day = parse_date(raw_date)
+        if day is None:
+            errors.append(f"Date {raw_date!r} is not a date (use YYYY-MM-DD)")
+        elif day > self.today:
+            errors.append(f"Date {day:%-d %B %Y} is in the future")
+        elif day < EARLIEST_DATE:
+            errors.append(f"Date {day:%-d %B %Y} is before the current attendance codes (19 August 2024)")
+        elif day not in self.school_days:
+            errors.append(f"{day:%A %-d %B %Y} is not a school day")
+        session = (raw.get("session") or "").strip().upper()
+        if session not in ("AM", "PM"):
+            errors.append(f"Session {raw.get('session', '')!r} must be AM or PM")
+        code = codes.normalise(raw.get("code", ""))
+        try:
+            codes.classify(code)
+        except ValueError as exc:
+            errors.append(str(exc) if code else "The code is blank")
+        if errors:
+            return errors, None
+        return [], (child_id, day, session, code, school_id)
+
+
+def _header_and_rest(fileobj) -> tuple[list[str], object]:
+    """Read and decode the header line; the binary file object is left positioned at the first data row."""
+    first = fileobj.readline()
+    if not first.strip():
+        raise FileError("The file is empty")
+    try:
+        header_text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileError("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.") from None
+    header = next(csv.reader([header_text]))
+    return header, fileobj
+
+
+def import_attendance(fileobj, *, filename: str = "upload.csv", actor=None, dry_run: bool = False,
+                      method: str = "auto", keep: bool = True) -> ImportResult:
+    """Validate and import an attendance file (binary file object). See the module docstring for the promises.
+
+    `keep=False` runs the whole import and then rolls it back (used by the benchmark).
+    """
+    started = time.perf_counter()
+    result = ImportResult(filename=os.path.basename(filename)[:255], dry_run=dry_run)
+    use_copy = method == "copy" or (method == "auto" and connection.vendor == "postgresql")
+    result.method = "copy" if use_copy else "portable"
+    try:
+        header, rest = _header_and_rest(fileobj)
+        columns = map_columns(header)
+        with transaction.atomic():
+            batch = ImportBatch(filename=result.filename, status=ImportBatch.Status.COMPLETE)
+            batch.stamp(actor)
+            batch.save()
+            result.batch = batch
+            if use_copy:
+                _import_copy(rest, header, columns, batch, result)
+            else:
+                _import_portable(rest, header, columns, batch, result)
+            result.unchanged = result.valid_rows - result.inserted - result.updated
+            if dry_run or not keep:
+                transaction.set_rollback(True)
+    except FileError as exc:
+        result.file_error = str(exc)
+    result.seconds = time.perf_counter() - started
+    if keep:
+        result.batch = _save_batch(result, actor)
+    return result
+
+
+def _save_batch(result: ImportResult, actor) -> ImportBatch:
+    status = (ImportBatch.Status.FAILED if result.file_error
+              else ImportBatch.Status.DRY_RUN if result.dry_run else ImportBatch.Status.COMPLETE)
+    fields = dict(
+        filename=result.filename, status=status, rows=result.rows, valid_rows=result.valid_rows,
+        error_rows=result.error_rows, inserted=result.inserted, updated=result.updated, unchanged=result.unchanged,
+        file_error=result.file_error[:300], errors=[list(e) for e in result.errors[:STORED_ERRORS]],
+        seconds=round(result.seconds, 3),
+    )
+    batch = result.batch
+    if batch is not None and batch.pk and ImportBatch.objects.filter(pk=batch.pk).exists():
+        ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+        batch.refresh_from_db()
+        return batch
+    batch = ImportBatch(**fields)
+    batch.stamp(actor)
+    batch.save()
+    return batch
+
+
+# ---------------------------------------------------------------- portable path
+
+
+def _import_portable(rest, header, columns, batch, result: ImportResult) -> None:
+    try:
+        text = io.TextIOWrapper(rest, encoding="utf-8", newline="")
+        reader = csv.reader(text)
+        raw_rows = []
+        for record in reader:
+            line = reader.line_num + 1  # the header was line 1
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                raise FileError(f"Line {line} has {len(record)} columns; the header has {len(header)}")
+            raw_rows.append((line, {f: record[i] for f, i in columns.items()}))
+    except UnicodeDecodeError:
+        raise FileError("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.") from None
+    validator = RowValidator()
+    validator.load([r for _, r in raw_rows])
+    result.rows = len(raw_rows)
+    seen: dict[tuple, int] = {}
+    valid: list[tuple] = []
+    for line, raw in raw_rows:
+        messages, resolved = validator.check(raw)
+        if resolved is not None:
+            key = resolved[:3]
+            if key in seen:
+                messages = [f"Duplicate of line {seen[key]} (same child, date and session)"]
+                resolved = None
+            else:
+                seen[key] = line
+        if messages:
+            result.error_rows += 1
+            if len(result.errors) < MAX_REPORTED_ERRORS:
+                result.errors.append((line, "; ".join(messages)))
+        else:
+            valid.append(resolved)
+    result.valid_rows = len(valid)
+    _write_portable(valid, batch, result)
+
+
+def _write_portable(valid: list[tuple], batch, result: ImportResult) -> None:
+    if not valid:
+        return
+    now = timezone.now()
+    by_child: dict[int, list[tuple]] = defaultdict(list)
+    for row in valid:
+        by_child[row[0]].append(row)
+    child_ids = list(by_child)
+    lo, hi = min(r[1] for r in valid), max(r[1] for r in valid)
+    existing = {}
+    for i in range(0, len(child_ids), 500):
+        qs = SessionMark.objects.filter(child_id__in=child_ids[i:i + 500], date__gte=lo, date__lte=hi)
+        existing.update({(m.child_id, m.date, m.session): m for m in qs})
+    new, changed, changes, affected = [], [], [], set()
+    for child_id, day, session, code, school_id in valid:
+        mark = existing.get((child_id, day, session))
+        if mark is None:
+            new.append(SessionMark(child_id=child_id, date=day, session=session, code=code, school_id=school_id,
+                                   source=SessionMark.Source.IMPORT, batch=batch, recorded_at=now))
+        elif mark.code != code:
+            changes.append(MarkChange(batch=batch, child_id=child_id, date=day, session=session,
+                                      old_code=mark.code, new_code=code))
+            mark.previous_code, mark.code = mark.code, code
+            mark.school_id = school_id or mark.school_id
+            mark.source, mark.batch, mark.recorded_at = SessionMark.Source.IMPORT, batch, now
+            changed.append(mark)
+        else:
+            continue
+        affected.add((child_id, day))
+    SessionMark.objects.bulk_create(new, batch_size=2000)
+    SessionMark.objects.bulk_update(
+        changed, ["code", "previous_code", "school_id", "source", "batch", "recorded_at"], batch_size=1000
+    )
+    MarkChange.objects.bulk_create(changes, batch_size=2000)
+    rollups_recompute(affected)
+    result.inserted, result.updated = len(new), len(changed)
+
+
+# ---------------------------------------------------------------- PostgreSQL path
+
+
+def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
+    ncols = len(header)
+    cols = [f"c{i}" for i in range(ncols)]
+
+    def col(name):
+        return f"s.c{columns[name]}" if name in columns else "NULL::text"
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor, for COPY
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute(
+            "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
+            + ", ".join(f"{c} text" for c in cols) + ") ON COMMIT DROP"
+        )
+        try:
+            with transaction.atomic():
+                with raw.copy(f"COPY att_stage ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as copy:
+                    while chunk := rest.read(1 << 20):
+                        copy.write(chunk)
+        except Exception as exc:  # noqa: BLE001 - every COPY failure is a file-level error
+            message = str(exc).splitlines()[0]
+            if "encoding" in message.lower() or "utf8" in message.lower():
+                raise FileError("The file is not UTF-8 text. Save it as 'CSV UTF-8' and upload it again.") from None
+            context = re.search(r"line (\d+)", str(exc))
+            where = f"Line {int(context.group(1)) + 1}: " if context else ""
+            raise FileError(f"{where}the file could not be read as CSV ({message})") from None
+        cursor.execute(f"DELETE FROM att_stage s WHERE {' AND '.join(f'coalesce(trim(s.{c}), %s) = %s' for c in cols)}",
+                       ["", ""] * ncols)
+        cursor.execute("SELECT count(*) FROM att_stage")
+        result.rows = cursor.fetchone()[0]
+
+        validator = RowValidator()
+        cursor.execute("CREATE TEMP TABLE att_days (iso text PRIMARY KEY, d date NOT NULL) ON COMMIT DROP")
+        with raw.copy("COPY att_days (iso, d) FROM STDIN") as copy:
+            for day in sorted(validator.school_days):
+                copy.write_row((day.isoformat(), day))
+        cursor.execute("CREATE TEMP TABLE att_codes (code text PRIMARY KEY) ON COMMIT DROP")
+        with raw.copy("COPY att_codes (code) FROM STDIN") as copy:
+            for code in codes.CODES:
+                copy.write_row((code,))
+        cursor.execute("ANALYZE att_stage; ANALYZE att_days; ANALYZE att_codes")
+
+        child_ref = f"nullif(trim({col('child_id')}), '')"
+        upn = f"nullif(upper(trim({col('upn')})), '')"
+        urn = f"nullif(trim({col('urn')}), '')"
+        raw_date = f"trim({col('date')})"
+        norm_date = (f"CASE WHEN {raw_date} ~ '^\\d{{2}}/\\d{{2}}/\\d{{4}}$' THEN substr({raw_date}, 7, 4) || '-' || "
+                     f"substr({raw_date}, 4, 2) || '-' || substr({raw_date}, 1, 2) ELSE {raw_date} END")
+        upn_join = (
+            "LEFT JOIN (SELECT upn, min(id) AS id, count(*) AS n FROM roll_child WHERE upn <> '' GROUP BY upn) cu "
+            f"ON {child_ref} IS NULL AND cu.upn = {upn}"
+            if "upn" in columns else "LEFT JOIN (SELECT NULL::text AS upn, NULL::bigint AS id, 0 AS n) cu ON false"
+        )
+        child_join = (f"LEFT JOIN roll_child ci ON ci.la_child_id = {child_ref}" if "child_id" in columns
+                      else "LEFT JOIN (SELECT NULL::bigint AS id) ci ON false")
+        school_join = (f"LEFT JOIN roll_school sc ON sc.urn = {urn}" if "urn" in columns
+                       else "LEFT JOIN (SELECT NULL::bigint AS id) sc ON false")
+        cursor.execute(f"""
+            CREATE TEMP TABLE att_rows ON COMMIT DROP AS
+            SELECT s.line_no,
+                   CASE WHEN ci.id IS NOT NULL THEN ci.id WHEN cu.n = 1 THEN cu.id END AS child_id,
+                   sc.id AS school_id,
+                   d.d AS date,
+                   upper(trim({col('session')})) AS session,
+                   k.code AS code,
+                   ({urn} IS NULL OR sc.id IS NOT NULL) AS school_ok
+            FROM att_stage s
+            {child_join}
+            {upn_join}
+            {school_join}
+            LEFT JOIN att_days d ON d.iso = {norm_date}
+            LEFT JOIN att_codes k ON k.code = upper(trim({col('code')}))
+        """)
+        ok = ("r.child_id IS NOT NULL AND r.date IS NOT NULL AND r.code IS NOT NULL AND r.school_ok "
+              "AND r.session IN ('AM', 'PM')")
+        cursor.execute(f"""
+            CREATE TEMP TABLE att_dups ON COMMIT DROP AS
+            SELECT r.line_no, g.first_line FROM att_rows r JOIN (
+                SELECT child_id, date, session, min(line_no) AS first_line FROM att_rows r
+                WHERE {ok} GROUP BY child_id, date, session HAVING count(*) > 1
+            ) g USING (child_id, date, session)
+            WHERE r.line_no > g.first_line AND {ok}
+        """)
+        cursor.execute(f"SELECT count(*) FILTER (WHERE NOT ({ok})) FROM att_rows r")
+        bad = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM att_dups")
+        dups = cursor.fetchone()[0]
+        result.error_rows = bad + dups
+        result.valid_rows = result.rows - result.error_rows
+        if result.error_rows:
+            _word_copy_errors(cursor, columns, ok, validator, result)
+
+        cursor.execute("CREATE TEMP TABLE att_affected (child_id bigint, week_start date) ON COMMIT DROP")
+        dup_filter = "AND NOT EXISTS (SELECT 1 FROM att_dups x WHERE x.line_no = r.line_no)" if dups else ""
+        cursor.execute(f"""
+            WITH up AS (
+                INSERT INTO attendance_sessionmark
+                    (child_id, date, session, code, school_id, source, batch_id, recorded_at)
+                SELECT r.child_id, r.date, r.session, r.code, r.school_id, 'import', %(batch)s, now()
+                FROM att_rows r WHERE {ok} {dup_filter}
+                ON CONFLICT (child_id, date, session) DO UPDATE SET
+                    previous_code = attendance_sessionmark.code, code = EXCLUDED.code,
+                    school_id = coalesce(EXCLUDED.school_id, attendance_sessionmark.school_id),
+                    source = EXCLUDED.source, batch_id = EXCLUDED.batch_id, recorded_at = EXCLUDED.recorded_at
+                WHERE attendance_sessionmark.code <> EXCLUDED.code
+                RETURNING child_id, date, session, code, previous_code, (xmax <> 0) AS was_update
+            ), chg AS (
+                INSERT INTO attendance_markchange (batch_id, child_id, date, session, old_code, new_code)
+                SELECT %(batch)s, child_id, date, session, previous_code, code FROM up WHERE was_update
+            ), aff AS (
+                INSERT INTO att_affected (child_id, week_start)
+                SELECT DISTINCT child_id, date_trunc('week', date)::date FROM up
+            )
+            SELECT count(*) FILTER (WHERE NOT was_update), count(*) FILTER (WHERE was_update) FROM up
+        """, {"batch": batch.pk})
+        result.inserted, result.updated = cursor.fetchone()
+        if result.inserted or result.updated:
+            rollups_recompute_from_table_pg("att_affected")
+
+
+def _word_copy_errors(cursor, columns, ok, validator: RowValidator, result: ImportResult) -> None:
+    """Fetch the raw values of the bad rows (few) and word their errors with the shared row rules."""
+    names = list(columns)
+    select = ", ".join(f"s.c{columns[n]}" for n in names)
+    cursor.execute(f"""
+        SELECT s.line_no, e.first_line, {select}
+        FROM (
+            SELECT r.line_no, NULL::bigint AS first_line FROM att_rows r WHERE NOT ({ok})
+            UNION ALL SELECT line_no, first_line FROM att_dups
+        ) e JOIN att_stage s USING (line_no)
+        ORDER BY s.line_no LIMIT {MAX_REPORTED_ERRORS}
+    """)
+    rows = [(line, first, dict(zip(names, values, strict=True))) for line, first, *values in cursor.fetchall()]
+    validator.load([raw for _, _, raw in rows])
+    for line, first, raw in rows:
+        if first is not None:
+            message = f"Duplicate of line {first} (same child, date and session)"
+        else:
+            messages, _ = validator.check(raw)
+            message = "; ".join(messages) or "The row could not be matched"
+        result.errors.append((line, message))
+
+
+# ---------------------------------------------------------------- benchmark
+
+
+def write_benchmark_file(path: str, rows: int, *, seed: int = 7) -> int:
+    """Write a realistic file of `rows` marks for existing children on recent school days; returns rows written."""
+    from roll.models import Child
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    days = school_days_in_range(max(EARLIEST_DATE, today - timedelta(days=400)), today)
+    children = list(Child.objects.order_by("pk").values_list("la_child_id", "current_school__urn"))
+    if not children or not days:
+        raise ValueError("The benchmark needs children on the roll and school days in the calendar")
+    weights = ["/"] * 90 + ["L"] * 2 + ["I"] * 3 + ["M", "N", "O", "C2", "B", "G"]
+    written = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("child_id,urn,date,session,code\n")
+        for la_id, urn in children:
+            for day in reversed(days):
+                iso = day.isoformat()
+                for session in ("AM", "PM"):
+                    code = rng.choice(weights)
+                    if code == "/" and session == "PM":
+                        code = "\\"
+                    fh.write(f"{la_id},{urn or ''},{iso},{session},{code}\n")
+                    written += 1
+                    if written >= rows:
+                        return written
+    return written
+
+
+def benchmark_import(rows: int) -> dict:
+    """Time this import of a generated file against a raw COPY of the same file into a bare table.
+
+    Both run in the same session on the same file; the import is rolled back afterwards so the data is unchanged.
+    """
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    os.close(handle)
+    try:
+        written = write_benchmark_file(path, rows)
+        size = os.path.getsize(path)
+        out = {"rows": written, "file_bytes": size, "database": connection.vendor}
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("CREATE TEMP TABLE bench_bare (child_id text, urn text, date text, "
+                                   "session text, code text) ON COMMIT DROP")
+                    started = time.perf_counter()
+                    with open(path, "rb") as fh, cursor.cursor.copy(
+                        "COPY bench_bare FROM STDIN WITH (FORMAT csv, HEADER true)"
+                    ) as copy:
+                        while chunk := fh.read(1 << 20):
+                            copy.write(chunk)
+                    copy_seconds = time.perf_counter() - started
+                transaction.set_rollback(True)
+            out["raw_copy_seconds"] = round(copy_seconds, 3)
+            out["raw_copy_rows_per_second"] = round(written / copy_seconds)
+        with open(path, "rb") as fh:
+            result = import_attendance(fh, filename="benchmark.csv", keep=False)
+        out.update({
+            "method": result.method,
+            "import_seconds": round(result.seconds, 3),
+            "import_rows_per_second": round(written / result.seconds) if result.seconds else None,
+            "inserted": result.inserted,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "error_rows": result.error_rows,
+        })
+        if "raw_copy_rows_per_second" in out and out["import_rows_per_second"]:
+            out["import_vs_raw_copy"] = round(out["import_rows_per_second"] / out["raw_copy_rows_per_second"], 3)
+        return out
+    finally:
+        os.unlink(path)
