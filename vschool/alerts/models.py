@@ -16,8 +16,12 @@ class Alert(models.Model):
     title = models.CharField(max_length=200)
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     detail = models.CharField(max_length=300, blank=True)
-    child = models.ForeignKey("roll.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts")
-    school = models.ForeignKey("roll.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    child = models.ForeignKey(
+        "roll.Child", null=True, blank=True, on_delete=models.CASCADE, related_name="alerts"
+    )
+    school = models.ForeignKey(
+        "roll.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     subject_id = models.CharField(max_length=40)
     raised_at = models.DateTimeField(auto_now_add=True)
@@ -26,7 +30,11 @@ class Alert(models.Model):
     due_at = models.DateField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True, db_index=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_alerts"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_alerts",
     )
     snoozed_until = models.DateField(null=True, blank=True)
     snooze_reason = models.CharField(max_length=300, blank=True)
@@ -40,7 +48,10 @@ class Alert(models.Model):
                 name="one_open_alert_per_rule_subject",
             )
         ]
-        indexes = [models.Index(fields=["child", "resolved_at"]), models.Index(fields=["assignee", "resolved_at"])]
+        indexes = [
+            models.Index(fields=["child", "resolved_at"]),
+            models.Index(fields=["assignee", "resolved_at"]),
+        ]
 
     def __str__(self):
         return self.title

@@ -21,6 +21,9 @@ class Finding:
     due: date | None = None
     detail: str = ""
     school_id: int | None = None
+    severity: str | None = (
+        None  # overrides the rule's severity for this subject (e.g. amber at 10 days, red at 20)
+    )
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ def rules() -> list[DriftRule]:
 
     autodiscover_modules("drift")
     return sorted(_rules.values(), key=lambda r: r.code)
+
+
+def unregister(code: str) -> None:
+    """Remove a rule (tests register throwaway rules and clean up after themselves)."""
+    _rules.pop(code, None)
 
 
 def get_rule(code: str) -> DriftRule | None:
