@@ -74,7 +74,7 @@ def export(request):
     rows = (
         (_local(e.timestamp), e.actor.email if e.actor else "", str(e.actor) if e.actor else "",
          e.get_action_display(), e.content_type.model if e.content_type else "", e.object_pk, e.object_repr,
-         e.changes_str())
+         e.changes_str)
         for e in qs.iterator(chunk_size=2000)
     )
     header = ["When", "User email", "User", "Action", "Record type", "Record id", "Record", "Changes"]
