@@ -62,6 +62,7 @@ class ImportResult:
     seconds: float = 0.0
     batch: ImportBatch | None = None
     method: str = ""
+    timings: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -180,6 +181,19 @@ class RowValidator:
         return [], (child_id, day, session, code, school_id)
 
 
+def _raise_temp_buffers() -> None:
+    """Give the staging tables room in memory; only possible before the session's first temporary table."""
+    if connection.in_atomic_block:
+        return
+    from django.db import DatabaseError
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET temp_buffers = '256MB'")
+    except DatabaseError:
+        pass
+
+
 def _header_and_rest(fileobj) -> tuple[list[str], object]:
     """Read and decode the header line; the binary file object is left positioned at the first data row."""
     first = fileobj.readline()
@@ -203,6 +217,8 @@ def import_attendance(fileobj, *, filename: str = "upload.csv", actor=None, dry_
     result = ImportResult(filename=os.path.basename(filename)[:255], dry_run=dry_run)
     use_copy = method == "copy" or (method == "auto" and connection.vendor == "postgresql")
     result.method = "copy" if use_copy else "portable"
+    if use_copy:
+        _raise_temp_buffers()
     try:
         header, rest = _header_and_rest(fileobj)
         columns = map_columns(header)
@@ -337,6 +353,12 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
 
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor, for COPY
+        clock = [time.perf_counter()]
+
+        def lap(name):
+            now = time.perf_counter()
+            result.timings[name] = round(now - clock[0], 3)
+            clock[0] = now
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute(
             "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
@@ -358,6 +380,7 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
                        ["", ""] * ncols)
         cursor.execute("SELECT count(*) FROM att_stage")
         result.rows = cursor.fetchone()[0]
+        lap("copy_to_staging")
 
         validator = RowValidator()
         cursor.execute("CREATE TEMP TABLE att_days (iso text PRIMARY KEY, d date NOT NULL) ON COMMIT DROP")
@@ -369,6 +392,7 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             for code in codes.CODES:
                 copy.write_row((code,))
         cursor.execute("ANALYZE att_stage; ANALYZE att_days; ANALYZE att_codes")
+        lap("lookups")
 
         child_ref = f"nullif(trim({col('child_id')}), '')"
         upn = f"nullif(upper(trim({col('upn')})), '')"
@@ -401,6 +425,7 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             LEFT JOIN att_days d ON d.iso = {norm_date}
             LEFT JOIN att_codes k ON k.code = upper(trim({col('code')}))
         """)
+        lap("resolve")
         ok = ("r.child_id IS NOT NULL AND r.date IS NOT NULL AND r.code IS NOT NULL AND r.school_ok "
               "AND r.session IN ('AM', 'PM')")
         cursor.execute(f"""
@@ -419,6 +444,7 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         result.valid_rows = result.rows - result.error_rows
         if result.error_rows:
             _word_copy_errors(cursor, columns, ok, validator, result)
+        lap("validate")
 
         cursor.execute("CREATE TEMP TABLE att_affected (child_id bigint, week_start date) ON COMMIT DROP")
         dup_filter = "AND NOT EXISTS (SELECT 1 FROM att_dups x WHERE x.line_no = r.line_no)" if dups else ""
@@ -444,8 +470,10 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             SELECT count(*) FILTER (WHERE NOT was_update), count(*) FILTER (WHERE was_update) FROM up
         """, {"batch": batch.pk})
         result.inserted, result.updated = cursor.fetchone()
+        lap("merge")
         if result.inserted or result.updated:
             rollups_recompute_from_table_pg("att_affected")
+        lap("rollups")
 
 
 def _word_copy_errors(cursor, columns, ok, validator: RowValidator, result: ImportResult) -> None:
@@ -514,6 +542,7 @@ def benchmark_import(rows: int) -> dict:
         size = os.path.getsize(path)
         out = {"rows": written, "file_bytes": size, "database": connection.vendor}
         if connection.vendor == "postgresql":
+            _raise_temp_buffers()
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("CREATE TEMP TABLE bench_bare (child_id text, urn text, date text, "
@@ -538,6 +567,7 @@ def benchmark_import(rows: int) -> dict:
             "updated": result.updated,
             "unchanged": result.unchanged,
             "error_rows": result.error_rows,
+            "import_step_seconds": result.timings,
         })
         if "raw_copy_rows_per_second" in out and out["import_rows_per_second"]:
             out["import_vs_raw_copy"] = round(out["import_rows_per_second"] / out["raw_copy_rows_per_second"], 3)

@@ -58,20 +58,23 @@ class SessionMark(models.Model):
         MANUAL = "manual", "Entered by hand"
         WEEKLY = "weekly", "Weekly return"
 
-    child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="session_marks")
+    # The unique (child, date, session) index serves lookups by child, so the FK needs no index of its own; the
+    # import checks every child against the roll in one join, so the per-row FK trigger is left out (ADR 0001).
+    child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="session_marks", db_index=False,
+                              db_constraint=False)
     date = models.DateField()
     session = models.CharField(max_length=2, choices=Session.choices)
     code = models.CharField(max_length=2)
     school = models.ForeignKey("roll.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               db_constraint=False)
+                               db_constraint=False, db_index=False)
     source = models.CharField(max_length=6, choices=Source.choices, default=Source.MANUAL)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                              db_constraint=False)
+                              db_constraint=False, db_index=False)
     # The code this mark replaced at its last change (lets an import audit changes in the same statement).
     previous_code = models.CharField(max_length=2, blank=True, null=True)
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", db_constraint=False)
+                                    related_name="+", db_constraint=False, db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["child", "date", "session"], name="uniq_mark_child_date_session")]
@@ -105,7 +108,7 @@ class MarkChange(models.Model):
 class WeeklyAttendance(models.Model):
     """Per child per week (Monday) counts of sessions by category, kept current by every write."""
 
-    child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="weekly_attendance")
+    child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="weekly_attendance", db_index=False)
     week_start = models.DateField()
     possible = models.PositiveSmallIntegerField(default=0)
     present = models.PositiveSmallIntegerField(default=0)
