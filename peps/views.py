@@ -226,7 +226,7 @@ def meeting_set(request, pk):
             messages.success(request, "Meeting date saved")
             return redirect(pep)
     return render(request, "peps/meeting_form.html", {
-        "pep": pep, "form": form, "breadcrumbs": _pep_crumbs(request, pep),
+        "pep": pep, "form": form, "heading": "Set the meeting date", "button": "Save meeting date", "breadcrumbs": _pep_crumbs(request, pep),
     }, status=400 if form.errors else 200)
 
 
@@ -327,7 +327,8 @@ def target_edit(request, pk, target_pk=None):
             messages.success(request, "Target saved")
             return redirect("peps:section_edit", pk=pep.pk, kind=Section.Kind.TARGETS)
     return render(request, "peps/target_form.html", {
-        "pep": pep, "form": form, "target": target, "breadcrumbs": _pep_crumbs(request, pep),
+        "pep": pep, "form": form, "target": target, "button": "Save target",
+        "heading": "Change a target" if target else "Add a SMART target", "breadcrumbs": _pep_crumbs(request, pep),
     }, status=400 if form.errors else 200)
 
 
@@ -390,7 +391,7 @@ def qa_respond(request, pk):
         messages.success(request, "Your answers have been saved")
         return redirect(pep)
     return render(request, "peps/qa_respond.html", {
-        "pep": pep, "form": form, "review": review, "breadcrumbs": _pep_crumbs(request, pep),
+        "pep": pep, "form": form, "review": review, "heading": "Answer the review points", "button": "Save answers", "breadcrumbs": _pep_crumbs(request, pep),
     }, status=400 if form.errors else 200)
 
 
@@ -404,7 +405,7 @@ def pep_reopen(request, pk):
         messages.success(request, "PEP reopened")
         return redirect(pep)
     return render(request, "peps/reopen_form.html", {
-        "pep": pep, "form": form, "breadcrumbs": _pep_crumbs(request, pep),
+        "pep": pep, "form": form, "heading": "Reopen this PEP", "button": "Reopen PEP", "warning": True, "breadcrumbs": _pep_crumbs(request, pep),
     }, status=400 if form.errors else 200)
 
 
