@@ -13,9 +13,7 @@ def _rule_choices():
 
 class AlertFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_child", label="Child name or ID")
-    rule = django_filters.ChoiceFilter(
-        field_name="rule_code", label="Alert", choices=_rule_choices, empty_label="All"
-    )
+    rule = django_filters.ChoiceFilter(field_name="rule_code", label="Alert", choices=[], empty_label="All")
     severity = django_filters.ChoiceFilter(
         choices=Alert.Severity.choices, label="Severity", empty_label="All"
     )
@@ -38,6 +36,7 @@ class AlertFilter(django_filters.FilterSet):
         self.user = user
         data = data.copy() if data is not None else {}
         super().__init__(data, *args, **kwargs)
+        self.filters["rule"].extra["choices"] = _rule_choices()
 
     @property
     def qs(self):

@@ -61,12 +61,14 @@ def alert_list(*, user, filters: dict | None = None) -> QuerySet[Alert]:
 
 
 def open_alert_counts(*, user) -> dict:
-    """Open, unsnoozed alerts by rule and by severity in the user's scope (two queries)."""
+    """Open, unsnoozed alerts by rule and by severity in the user's scope (two queries).
+
+    A viewer sees aggregates of the whole roll (never an alert itself), so counts everything.
+    """
     today = timezone.localdate()
-    qs = (
-        alerts_visible_to(user)
-        .filter(resolved_at__isnull=True)
-        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+    base = Alert.objects.all() if Role.VIEWER in role_names(user) else alerts_visible_to(user)
+    qs = base.filter(resolved_at__isnull=True).filter(
+        Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today)
     )
     titles = {r.code: r.title for r in registry.rules()}
     by_rule = [
