@@ -1,0 +1,300 @@
+"""`benchmark [--children N]`: timings of the busiest pages and jobs, each beside a baseline from the same run.
+
+Seeds (or reuses) N children with a school year of session marks, then prints ONE JSON report on stdout:
+for every operation the median and 95th percentile in milliseconds and the number of SQL queries, with its
+baselines (the roll list against the Django admin changelist and one hand-written SQL query; the attendance
+import against a raw COPY into a bare table). Progress goes to stderr. Run it on PostgreSQL for numbers that
+mean anything (`DATABASE_URL=postgres://... make bench`).
+
+Page timings run inside a transaction that is rolled back, so access-log rows, alerts and the temporary admin
+user they create leave nothing behind. An operation whose app is not installed or has no data reports
+{"skipped": reason}; one that fails reports {"error": message}.
+"""
+
+import io
+import json
+import logging
+import math
+import statistics
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import NoReverseMatch, reverse
+
+
+class Skip(Exception):
+    """This operation cannot be measured here (app not there yet, no data): reported, not fatal."""
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def measure(fn: Callable[[], object], repeat: int) -> dict:
+    """Run fn once to warm up, then `repeat` times; median/p95 ms and the query count of one run."""
+    fn()
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, params, many, context: (
+        queries.append(sql), execute(sql, params, many, context))[1]):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - started)
+    return {
+        "median_ms": _ms(statistics.median(samples)),
+        "p95_ms": _ms(_p95(samples)),
+        "queries": len(queries),
+        "runs": repeat,
+    }
+
+
+def guarded(fn: Callable[[], dict]) -> dict:
+    """Run one operation in its own savepoint, so a failure (reported) cannot spoil the ones after it."""
+    try:
+        with transaction.atomic():
+            return fn()
+    except Skip as exc:
+        return {"skipped": str(exc)}
+    except Exception as exc:  # one broken operation must not hide the others
+        return {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+def url_or_skip(name: str, *args) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch as exc:
+        raise Skip(f"URL {name} is not available") from exc
+
+
+class Command(BaseCommand):
+    help = "Time the roll list, child record, dashboard, PEP PDF, drift scan and attendance import; print JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=2000, help="children on the roll (seeded if fewer)")
+        parser.add_argument("--repeat", type=int, default=20, help="timed runs per operation")
+        parser.add_argument("--import-rows", type=int, default=50_000, help="rows for the attendance import")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def log(self, message: str) -> None:
+        self.stderr.write(message)
+
+    def handle(self, *args, children, repeat, import_rows, seed, **options):
+        from roll.models import Child
+
+        started = time.monotonic()
+        existing = Child.objects.count()
+        if existing < children:
+            self.log(f"Seeding {children} children with a school year of marks (found {existing})...")
+            call_command("seed_demo", children=children, seed=seed, years=1, stdout=io.StringIO())
+        report = {
+            "database": connection.vendor,
+            "children": Child.objects.count(),
+            "session_marks": self._count_marks(),
+            "repetitions": repeat,
+            "operations": {},
+        }
+        if connection.vendor != "postgresql":
+            report["note"] = "not PostgreSQL: figures are indicative only"
+        ops = report["operations"]
+        logging.disable(logging.CRITICAL)  # per-request and per-rule logs would only time the console
+        try:
+            self._measure_all(ops, repeat, import_rows)
+        finally:
+            logging.disable(logging.NOTSET)
+        report["seconds"] = round(time.monotonic() - started, 1)
+        self.stdout.write(json.dumps(report, indent=2, default=str))
+
+    def _measure_all(self, ops: dict, repeat: int, import_rows: int) -> None:
+        with override_settings(
+            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], REQUIRE_2FA=False, SECURE_SSL_REDIRECT=False
+        ):
+            with transaction.atomic():
+                client = self._client()
+                self.log("Roll list page...")
+                ops["roll_list"] = guarded(lambda: self._roll_list(client, repeat))
+                self.log("Child record...")
+                ops["child_detail"] = guarded(lambda: self._child_detail(client, repeat))
+                self.log("Headteacher dashboard...")
+                ops["dashboard"] = guarded(lambda: self._page(client, url_or_skip("dashboard:home"), repeat))
+                self.log("PEP PDF...")
+                ops["pep_pdf"] = guarded(lambda: self._pep_pdf(client, max(3, repeat // 2)))
+                self.log("Drift scan of the whole roll...")
+                ops["drift_scan"] = guarded(lambda: self._drift_scan(max(3, repeat // 4)))
+                transaction.set_rollback(True)
+        self.log("Attendance import...")
+        ops["attendance_import"] = guarded(lambda: self._attendance_import(import_rows))
+
+    # --- set-up ---------------------------------------------------------------------------------------------
+
+    def _count_marks(self) -> int | None:
+        try:
+            from attendance.models import SessionMark
+        except ImportError:
+            return None
+        return SessionMark.objects.count()
+
+    def _client(self) -> Client:
+        from vschool.accounts.models import User
+
+        vsh = User.objects.filter(username="vsh").first()
+        if vsh is None:
+            raise SystemExit("No user 'vsh': run `manage.py seed_demo` first.")
+        client = Client()
+        client.force_login(vsh)
+        return client
+
+    def _page(self, client: Client, url: str, repeat: int) -> dict:
+        def get():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            return len(body)
+
+        result = measure(get, repeat)
+        result["url"] = url
+        return result
+
+    # --- operations -----------------------------------------------------------------------------------------
+
+    def _roll_list(self, client: Client, repeat: int) -> dict:
+        result = self._page(client, url_or_skip("roll:child_list"), repeat)
+        result["baselines"] = {
+            "admin_changelist": guarded(lambda: self._admin_changelist(repeat)),
+            "sql": guarded(lambda: self._roll_list_sql(repeat)),
+        }
+        return result
+
+    def _admin_changelist(self, repeat: int) -> dict:
+        from roll.models import Child
+        from vschool.accounts.models import User
+
+        if not admin.site.is_registered(Child):
+            raise Skip("roll.Child is not registered with the Django admin")
+        superuser = User.objects.create_superuser(
+            username="benchmark-admin", email="benchmark-admin@example.invalid", password=None
+        )  # rolled back with the rest of the page timings
+        client = Client()
+        client.force_login(superuser)
+        return self._page(client, url_or_skip("admin:roll_child_changelist"), repeat)
+
+    def _roll_list_sql(self, repeat: int) -> dict:
+        """One hand-written query for the roll list's first page: the same columns, order and total."""
+        from roll.models import Child, School
+        from vschool.accounts.models import User
+        from vschool.alerts.models import Alert
+        from vschool.core.pagination import DEFAULT_PAGE_SIZE
+
+        sql = f"""
+            SELECT c.id, c.legal_first_name, c.legal_last_name, c.preferred_name, c.date_of_birth, c.upn,
+                   c.cohort, c.send_status, s.name, u.first_name, u.last_name,
+                   (SELECT COUNT(*) FROM {Alert._meta.db_table} a
+                     WHERE a.child_id = c.id AND a.resolved_at IS NULL) AS open_alerts,
+                   COUNT(*) OVER () AS total
+              FROM {Child._meta.db_table} c
+              LEFT JOIN {School._meta.db_table} s ON s.id = c.current_school_id
+              LEFT JOIN {User._meta.db_table} u ON u.id = c.caseworker_id
+             ORDER BY c.legal_last_name, c.legal_first_name, c.id
+             LIMIT {DEFAULT_PAGE_SIZE}
+        """
+
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall()
+
+        return measure(run, repeat)
+
+    def _child_detail(self, client: Client, repeat: int) -> dict:
+        from roll.models import Child
+
+        child = Child.objects.on_roll().order_by("pk").first() or Child.objects.order_by("pk").first()
+        if child is None:
+            raise Skip("no children")
+        return self._page(client, url_or_skip("roll:child_detail", child.pk), repeat)
+
+    def _pep_pdf(self, client: Client, repeat: int) -> dict:
+        try:
+            from peps.models import PEP
+        except ImportError as exc:
+            raise Skip("peps.models.PEP is not available") from exc
+        pep = PEP.objects.order_by("-pk").first()
+        if pep is None:
+            raise Skip("no PEPs in the database")
+        return self._page(client, url_or_skip("peps:pep_pdf", pep.pk), repeat)
+
+    def _drift_scan(self, repeat: int) -> dict:
+        try:
+            from vschool.alerts.services import scan_drift
+        except ImportError as exc:
+            raise Skip("vschool.alerts.services.scan_drift is not available") from exc
+        return measure(scan_drift, repeat)
+
+    def _attendance_import(self, rows: int) -> dict:
+        benchmark_import = None
+        for module_name in ("attendance.services", "attendance.importers"):
+            try:
+                module = __import__(module_name, fromlist=["benchmark_import"])
+            except ImportError:
+                continue
+            benchmark_import = getattr(module, "benchmark_import", None)
+            if benchmark_import:
+                break
+        if benchmark_import is None:
+            raise Skip("attendance benchmark_import is not available")
+        started = time.perf_counter()
+        outcome = benchmark_import(rows)
+        seconds = time.perf_counter() - started
+        outcome = outcome if isinstance(outcome, dict) else {}
+        result = {
+            "rows": outcome.get("rows", rows),
+            "rows_per_s": outcome.get("import_rows_per_second") or (round(rows / seconds) if seconds else None),
+            "seconds_with_file_generation": round(seconds, 3),
+            "detail": outcome,
+        }
+        if outcome.get("raw_copy_rows_per_second"):  # COPY of the very same file, measured by the importer
+            baseline = {"rows_per_s": outcome["raw_copy_rows_per_second"], "seconds": outcome.get("raw_copy_seconds"),
+                        "method": "COPY FROM STDIN of the same CSV into a bare table"}
+        else:
+            baseline = guarded(lambda: self._raw_copy(rows))
+        result["baselines"] = {"raw_copy": baseline}
+        return result
+
+    def _raw_copy(self, rows: int) -> dict:
+        """The floor: the same number of rows into a bare table with no constraints (COPY on PostgreSQL)."""
+        from datetime import date, timedelta
+
+        first = date(2025, 9, 1)
+        data = [(i // 380 + 1, first + timedelta(days=(i // 2) % 190), "AM" if i % 2 == 0 else "PM", "/")
+                for i in range(rows)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE benchmark_bare_marks (child_id bigint, date date, session varchar(2), "
+                "code varchar(2))"
+            )
+            started = time.perf_counter()
+            if connection.vendor == "postgresql":
+                method = "COPY FROM STDIN"
+                with cursor.cursor.copy("COPY benchmark_bare_marks (child_id, date, session, code) FROM STDIN") as cp:
+                    for row in data:
+                        cp.write_row(row)
+            else:
+                method = "executemany INSERT (no COPY on this database)"
+                cursor.executemany("INSERT INTO benchmark_bare_marks VALUES (%s, %s, %s, %s)", data)
+            seconds = time.perf_counter() - started
+            cursor.execute("DROP TABLE benchmark_bare_marks")
+        return {"rows": rows, "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds), "method": method}
