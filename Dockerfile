@@ -27,9 +27,11 @@ RUN apt-get update \
 RUN groupadd --system vschool && useradd --system --gid vschool --home-dir /app --shell /usr/sbin/nologin vschool
 WORKDIR /app
 
+# Dependencies first (the project itself is run from /app, not installed as a package), so code changes
+# rebuild only the layers below.
 COPY pyproject.toml ./
-COPY . .
 RUN pip install .
+COPY . .
 COPY --from=assets /src/static/ static/
 
 # collectstatic needs settings to import; the build-time key is thrown away with this layer.
