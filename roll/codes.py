@@ -55,9 +55,9 @@ PLACEMENT = _table(
     ("A5", "Placed for adoption with placement order, with current foster carer"),
     ("A6", "Placed for adoption with placement order, not with current foster carer"),
     ("P1", "Placed with parents or others with parental responsibility"),
-    ("P2", "Independent living"),
+    ("P2", "Independent living", 2000, 2025),
     ("P3", "Residential employment"),
-    ("H5", "Semi-independent / supported accommodation"),
+    ("H5", "Semi-independent / supported accommodation", 2000, 2025),
     ("K1", "Secure children's home"),
     ("K2", "Children's home"),
     ("R1", "Residential care home"),
@@ -70,7 +70,11 @@ PLACEMENT = _table(
     ("T2", "Temporary: holiday away from normal placement"),
     ("T3", "Temporary: accommodation while normal carer is away"),
     ("T4", "Temporary: other"),
-    ("Z1", "Other placement"),
+    ("Z1", "Other placement", 2000, 2025),  # split into Z11–Z14 from 2025-26
+    ("Z11", "Other placement (Z11)", 2026),
+    ("Z12", "Other placement (Z12)", 2026),
+    ("Z13", "Other placement (Z13)", 2026),
+    ("Z14", "Other placement (Z14)", 2026),
 )
 
 TEMPORARY_PLACEMENTS = {"T0", "T1", "T2", "T3", "T4"}
@@ -163,6 +167,11 @@ SEND_PRIMARY_NEEDS = [
     ("ASD", "Autistic spectrum disorder"),
     ("OTH", "Other difficulty or disability"),
 ]
+
+
+def collection_year(d) -> int:
+    """The SSDA903 collection year a date falls in (years run 1 April to 31 March; 2025 = 2024-25)."""
+    return d.year + 1 if d.month >= 4 else d.year
 
 
 def lookup(table: dict[str, Code], code: str | None, year: int | None = None) -> Code | None:

@@ -186,8 +186,12 @@ class Child(BaseModel):
         ordering = ["legal_last_name", "legal_first_name"]
         verbose_name_plural = "children"
         indexes = [
-            models.Index(fields=["legal_last_name", "legal_first_name"]),
+            models.Index(fields=["legal_last_name", "legal_first_name", "id"]),
             models.Index(fields=["cohort", "on_roll_until"]),
+            models.Index(fields=["current_school", "legal_last_name"]),
+            models.Index(fields=["caseworker", "legal_last_name"]),
+            models.Index(fields=["date_of_birth", "legal_last_name"]),
+            models.Index(fields=["on_roll_from"]),
         ]
 
     def __str__(self):
@@ -203,16 +207,43 @@ class Child(BaseModel):
 
         return reverse("roll:child_detail", args=[self.pk])
 
+    @property
+    def year_group(self) -> int:
+        """National curriculum year by age today (enrolment overrides are applied where a page shows them)."""
+        from .services import year_group
+
+        return year_group(self.date_of_birth, timezone.localdate())
+
+    @property
+    def key_stage(self) -> str:
+        from .services import key_stage
+
+        return key_stage(self.year_group)
+
+    @property
+    def is_on_roll(self) -> bool:
+        today = timezone.localdate()
+        return self.on_roll_from <= today and (self.on_roll_until is None or self.on_roll_until >= today)
+
+
+class Source(models.TextChoices):
+    SSDA903 = "ssda903", "SSDA903 import"
+    MANUAL = "manual", "Entered by VS staff"
+
 
 class LegalStatus(BaseModel):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="legal_statuses")
     code = models.CharField(max_length=4)
     start = models.DateField()
     end = models.DateField(null=True, blank=True)
+    # Codes outside the reference lists are kept as given and flagged for checking.
+    code_known = models.BooleanField(default=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
 
     class Meta:
         ordering = ["-start"]
         verbose_name_plural = "legal statuses"
+        indexes = [models.Index(fields=["child", "start"])]
 
 
 class Placement(BaseModel):
@@ -231,9 +262,12 @@ class Placement(BaseModel):
     in_area = models.BooleanField(null=True, blank=True)
     # Ofsted number of the care setting (children's home or agency). Never a school URN.
     ofsted_urn = models.CharField("care setting Ofsted URN", max_length=12, blank=True)
+    code_known = models.BooleanField(default=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
 
     class Meta:
         ordering = ["-start"]
+        indexes = [models.Index(fields=["child", "start"])]
 
 
 class EnrolmentQuerySet(models.QuerySet):
@@ -274,6 +308,15 @@ class Enrolment(BaseModel):
     class Meta:
         ordering = ["-start"]
         indexes = [models.Index(fields=["school", "end"]), models.Index(fields=["child", "end"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(end__isnull=True, kind__in=["main", "dual_main", "early_years", "post16"]),
+                name="one_open_main_enrolment_per_child",
+            ),
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                                   name="enrolment_end_after_start"),
+        ]
 
     @property
     def is_main(self) -> bool:
@@ -312,6 +355,12 @@ class Allocation(BaseModel):
     class Meta:
         ordering = ["role", "-start"]
         indexes = [models.Index(fields=["user", "role", "end"]), models.Index(fields=["child", "role", "end"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(end__isnull=True, role="caseworker"),
+                name="one_open_caseworker_per_child",
+            ),
+        ]
 
     @property
     def person(self) -> str:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -169,10 +169,106 @@ def child_timeline(*, child) -> list[TimelineEvent]:
     return events
 
 
-def child_list(*, user, filters=None):
-    """Children the user may see, with what the list shows; filtered and sorted in the database."""
-    return (
-        Child.objects.visible_to(user)
-        .select_related("current_school", "caseworker")
+def child_list(*, user, filters=None, sort: str = "name"):
+    """Children the user may see, filtered (roll.filters.ChildFilter) and sorted in the database.
+
+    Returns (queryset, filterset, sort key). The queryset carries open_alerts and select_related for the list.
+    """
+    from .filters import SORTS, ChildFilter
+
+    base = Child.objects.visible_to(user)
+    filterset = ChildFilter(filters, queryset=base, user=user)
+    qs = filterset.qs if filterset.is_valid() else base.none()
+    key = sort.lstrip("-") if sort else "name"
+    if key not in SORTS:
+        sort, key = "name", "name"
+    order = list(SORTS[key])
+    if sort.startswith("-"):
+        order = [o[1:] if o.startswith("-") else f"-{o}" for o in order]
+    qs = (
+        qs.select_related("current_school", "caseworker")
         .annotate(open_alerts=open_alerts_subquery())
+        .order_by(*order)
     )
+    return qs, filterset, sort
+
+
+def caseworker_choices():
+    """VS staff who can hold a caseload (for filters and allocation forms)."""
+    from vschool.accounts.models import User
+    from vschool.accounts.roles import Role
+
+    return User.objects.filter(groups__name__in=[Role.VS_STAFF, Role.HEADTEACHER], is_active=True).distinct()
+
+
+def school_is_good_or_better(school, *, rule: str | None = None) -> bool:
+    """True when the school's latest inspection meets the authority's good-school rule (Authority.good_school_rule).
+
+    Graded inspections: Outstanding or Good. Report cards: no area below Expected standard and safeguarding met;
+    the strict rule also needs at least two areas Strong standard or better. With no inspection, the linked
+    predecessor's inspection is used; with none at all the school is not counted as good (the VSH decides).
+    """
+    return school_suitability(school, rule=rule) == "suitable"
+
+
+def school_suitability(school, *, rule: str | None = None) -> str:
+    """"suitable", "vsh_decides" or "unsuitable" (DOMAIN 6.2)."""
+    from vschool.core.models import Authority
+
+    rule = rule or Authority.current().good_school_rule
+    seen = set()
+    while school is not None and school.pk not in seen:
+        seen.add(school.pk)
+        inspection = school.inspections.order_by("-inspected_on", "-pk").first()
+        if inspection is not None:
+            return inspection_suitability(inspection, rule=rule)
+        school = school.predecessor
+    return "vsh_decides"
+
+
+def inspection_suitability(inspection, *, rule: str) -> str:
+    from vschool.core.models import Authority
+
+    from .models import Inspection
+
+    if inspection.framework == Inspection.Framework.GRADED:
+        grade = inspection.overall_grade
+        if grade in (Inspection.Grade.OUTSTANDING, Inspection.Grade.GOOD):
+            return "suitable"
+        if grade == Inspection.Grade.INADEQUATE:
+            return "unsuitable"
+        return "vsh_decides"
+    grades = [int(v) for v in (inspection.area_grades or {}).values()]
+    if inspection.safeguarding_met is False or any(g <= Inspection.Scale.URGENT_IMPROVEMENT for g in grades):
+        return "unsuitable"
+    if any(g <= Inspection.Scale.NEEDS_ATTENTION for g in grades) or not grades:
+        return "vsh_decides"
+    if rule == Authority.GoodRule.STRICT and sum(1 for g in grades if g >= Inspection.Scale.STRONG) < 2:
+        return "vsh_decides"
+    return "suitable"
+
+
+def annotate_latest_inspection(qs):
+    """Annotate schools with their latest inspection's framework and overall grade (one query)."""
+    from .models import Inspection
+
+    latest = Inspection.objects.filter(school_id=OuterRef("pk")).order_by("-inspected_on", "-pk")
+    return qs.annotate(
+        latest_framework=Subquery(latest.values("framework")[:1]),
+        latest_grade=Subquery(latest.values("overall_grade")[:1]),
+        latest_inspected_on=Subquery(latest.values("inspected_on")[:1]),
+    )
+
+
+def school_list(*, user, q: str = "", area: str = ""):
+    """Schools for VS staff, searchable by name or URN, with their latest inspection."""
+    from .models import School
+
+    qs = School.objects.all()
+    if q:
+        qs = qs.filter(Q(urn=q.strip()) | Q(name__icontains=q.strip()))
+    if area == "in":
+        qs = qs.filter(in_authority_area=True)
+    elif area == "out":
+        qs = qs.filter(in_authority_area=False)
+    return annotate_latest_inspection(qs.select_related("predecessor")).order_by("name", "pk")

@@ -50,3 +50,11 @@ def child_identity(child):
 @register.filter
 def year_label(year):
     return year_group_label(year)
+
+
+@register.filter
+def year_group_on(dob, on):
+    """Year-group label for a date of birth on a given day (the roll list passes today once)."""
+    if not dob:
+        return ""
+    return year_group_label(year_group(dob, on or timezone.localdate()))
