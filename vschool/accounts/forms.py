@@ -42,7 +42,7 @@ class CodeForm(forms.Form):
     """A 6-digit code from an authenticator app (or, when verifying, a backup code)."""
 
     code = forms.CharField(
-        label="Code",
+        label="Security code",
         max_length=20,
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false",
