@@ -25,7 +25,7 @@ def _caseworkers(request=None):
 
 
 class PEPTrackerFilter(django_filters.FilterSet):
-    academic_year = django_filters.TypedChoiceFilter(choices=_years, coerce=int, label="Academic year",
+    academic_year = django_filters.ChoiceFilter(choices=[], label="Academic year",
                                                      empty_label="Any year")
     term = django_filters.ChoiceFilter(choices=Term.choices, label="Term", empty_label="Any term")
     status = django_filters.ChoiceFilter(choices=PEP.Status.choices, label="Status", empty_label="Any status")
@@ -38,6 +38,10 @@ class PEPTrackerFilter(django_filters.FilterSet):
     class Meta:
         model = PEP
         fields = ["academic_year", "term", "status", "school", "caseworker"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["academic_year"].extra["choices"] = _years()
 
     def filter_overdue(self, queryset, name, value):
         from .selectors import overdue_q
