@@ -110,19 +110,22 @@ def _fallback_term(on: date) -> Term:
 
 
 def current_term(on: date) -> Term:
-    """The term containing `on` (or the last one before it, in a holiday)."""
+    """The term containing `on`; in a holiday, the term that last ended (attendance looks back, not forward)."""
     cal = _calendar()
     fn = getattr(cal, "current_term", None) if cal else None
     if fn is not None:
         try:
             term = fn(on)
+            if term is not None and term.start > on and hasattr(cal, "previous_term"):
+                term = cal.previous_term(on)
         except Exception:  # noqa: BLE001
             term = None
         if term is not None:
-            start = getattr(term, "start", None) or getattr(term, "start_date", None)
-            end = getattr(term, "end", None) or getattr(term, "end_date", None)
+            start = getattr(term, "start", None)
+            end = getattr(term, "end", None)
             if start and end:
-                return Term(str(getattr(term, "name", "") or "This term"), start, end)
+                label = getattr(term, "label", None) or str(getattr(term, "name", "") or "This term")
+                return Term(label, start, end)
     return _fallback_term(on)
 
 
