@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from vschool.accounts.roles import Role, is_vs_staff, role_names
@@ -57,7 +57,9 @@ def alert_list(*, user, filters: dict | None = None) -> QuerySet[Alert]:
 
     qs = alerts_visible_to(user).filter(resolved_at__isnull=True)
     qs = AlertFilter(filters or {}, queryset=qs, user=user).qs
-    return qs.select_related("child", "school", "assignee").order_by("due_at", "-raised_at", "pk")
+    return qs.select_related("child", "school", "assignee").order_by(
+        F("due_at").asc(nulls_last=True), "-raised_at", "-pk"
+    )
 
 
 def open_alert_counts(*, user) -> dict:
@@ -72,8 +74,14 @@ def open_alert_counts(*, user) -> dict:
     )
     titles = {r.code: r.title for r in registry.rules()}
     by_rule = [
-        {"code": row["rule_code"], "title": titles.get(row["rule_code"], row["rule_code"]), "count": row["n"]}
-        for row in qs.values("rule_code").annotate(n=Count("pk")).order_by("-n", "rule_code")
+        {
+            "code": row["rule_code"],
+            "title": titles.get(row["rule_code"], row["last_title"]),
+            "count": row["n"],
+        }
+        for row in qs.values("rule_code")
+        .annotate(n=Count("pk"), last_title=Max("title"))
+        .order_by("-n", "rule_code")
     ]
     order = {s: i for i, s in enumerate(Alert.Severity.values)}
     labels = dict(Alert.Severity.choices)

@@ -130,7 +130,7 @@ def scan_drift(*, codes: Iterable[str] | None = None) -> dict[str, dict]:
             log.exception("Drift rule %s failed", rule.code)
             counts = RuleCounts(error=f"{type(exc).__name__}: {exc}"[:200])
         report[rule.code] = counts.as_dict()
-        log.info("scan_drift %s %s", rule.code, report[rule.code])
+        log.debug("scan_drift %s %s", rule.code, report[rule.code])
     return report
 
 
