@@ -1,5 +1,6 @@
 """Role-aware primary navigation. Items whose URL is not installed are left out."""
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from .roles import Role, role_names
@@ -26,6 +27,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"primary_nav": []}
+    if settings.REQUIRE_2FA and hasattr(user, "is_verified") and not user.is_verified():
+        return {"primary_nav": []}  # nothing to navigate to until two-factor sign-in is done
     roles = role_names(user)
     items = []
     for label, url_name, allowed in NAV_ITEMS:

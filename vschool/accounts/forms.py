@@ -159,7 +159,7 @@ class UserSearchForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect,
+    role = forms.ChoiceField(label="Change role", choices=Role.choices, widget=forms.RadioSelect,
                              error_messages={"required": "Choose a role"})
 
     def __init__(self, *args, **kwargs):

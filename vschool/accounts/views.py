@@ -223,11 +223,18 @@ def user_list(request):
     search = form.cleaned_data["q"] if form.is_valid() else ""
     page, query = paginate(request, selectors.user_list(user=request.user, search=search))
     locked = selectors.locked_sign_in_names()
-    rows = [{"user": u, "locked": selectors.user_is_locked(u, locked)} for u in page.object_list]
+    rows = [{"user": u, "locked": selectors.user_is_locked(u, locked), "roles": _role_labels(u)}
+            for u in page.object_list]
     return render(request, "accounts/user_list.html", {
         "form": form, "page": page, "query": query, "rows": rows, "search": search,
         "breadcrumbs": [{"label": "Home", "url": reverse("dashboard:home")}, {"label": "Users", "url": ""}],
     })
+
+
+def _role_labels(user) -> str:
+    """Role labels from the prefetched groups (no extra query)."""
+    labels = [Role(g.name).label for g in user.groups.all() if g.name in Role.values]
+    return ", ".join(labels) or "No role"
 
 
 def user_detail(request, pk):

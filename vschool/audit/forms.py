@@ -8,22 +8,22 @@ DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 class AuditSearchForm(forms.Form):
     child = forms.CharField(
         label="Child", required=False, max_length=100,
-        help_text="Child ID, record number or name",
+        help_text="Name, child ID or record number",
     )
     user = forms.CharField(label="User", required=False, max_length=150, help_text="Email address or name")
     date_from = forms.DateField(
         label="From", required=False, input_formats=DATE_FORMATS, help_text="For example, 1/9/2026",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": "Enter the start date as day/month/year, like 1/9/2026"},
     )
     date_to = forms.DateField(
         label="To", required=False, input_formats=DATE_FORMATS, help_text="For example, 31/12/2026",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": "Enter the end date as day/month/year, like 31/12/2026"},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("date_from", "date_to"):
-            self.fields[name].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

@@ -43,7 +43,7 @@ def search(request):
         rows = [{"entry": e, "child_name": names.get(e.child_id)} for e in page.object_list]
     else:
         page, query = paginate(request, selectors.change_log_search(user=request.user, filters=filters))
-        rows = [{"entry": e} for e in page.object_list]
+        rows = [{"entry": e, "summary": _change_summary(e)} for e in page.object_list]
     tabs = [{"kind": k, "label": label, "url": "?" + _query_for(request, kind=k), "current": k == kind}
             for k, label in KINDS.items()]
     return render(request, "audit/search.html", {
@@ -51,6 +51,17 @@ def search(request):
         "rows": rows, "export_url": reverse("audit:export") + "?" + _query_for(request, kind=kind),
         "breadcrumbs": [{"label": "Home", "url": reverse("dashboard:home")}, {"label": "Audit", "url": ""}],
     }, status=400 if form.errors else 200)
+
+
+def _change_summary(entry) -> str:
+    """What changed, briefly: creations and deletions say so; updates list the fields as old → new."""
+    from auditlog.models import LogEntry
+
+    if entry.action == LogEntry.Action.CREATE:
+        return "Created"
+    if entry.action == LogEntry.Action.DELETE:
+        return "Deleted"
+    return entry.changes_str
 
 
 def _local(dt) -> str:
