@@ -118,11 +118,12 @@ def suspension_near_limit_findings(on: date | None = None):
 
 
 def exclusion_recorded_findings(on: date | None = None):
-    """Every suspension or exclusion recorded in the last 10 school days, so the VS can act on it."""
+    """Every suspension or exclusion starting or recorded in the last 10 school days, so the VS can act on it."""
     on = on or timezone.localdate()
     days = school_days_in_range(on - timedelta(days=28), on)
     since = days[-10] if len(days) >= 10 else on - timedelta(days=14)
-    for ex in Exclusion.objects.filter(start__gte=since).select_related(None).only(
+    recent = Exclusion.objects.filter(Q(start__gte=since) | Q(created_at__date__gte=since))
+    for ex in recent.only(
         "pk", "child_id", "school_id", "kind", "start", "vs_consulted"
     ):
         consulted = "" if ex.vs_consulted else "; the Virtual School was not consulted beforehand"

@@ -360,6 +360,8 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             result.timings[name] = round(now - clock[0], 3)
             clock[0] = now
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        # ON COMMIT DROP tables outlive an import nested in a longer transaction: start clean.
+        cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_codes, att_rows, att_dups, att_affected")
         cursor.execute(
             "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
             + ", ".join(f"{c} text" for c in cols) + ") ON COMMIT DROP"
@@ -545,6 +547,7 @@ def benchmark_import(rows: int) -> dict:
             _raise_temp_buffers()
             with transaction.atomic():
                 with connection.cursor() as cursor:
+                    cursor.execute("DROP TABLE IF EXISTS bench_bare")
                     cursor.execute("CREATE TEMP TABLE bench_bare (child_id text, urn text, date text, "
                                    "session text, code text) ON COMMIT DROP")
                     started = time.perf_counter()

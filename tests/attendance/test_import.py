@@ -1,0 +1,127 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+
+from attendance.importers import import_attendance
+from attendance.models import ImportBatch, MarkChange, SessionMark, WeeklyAttendance
+
+pytestmark = pytest.mark.django_db
+
+
+def run(text: str | bytes, **kw):
+    data = text.encode() if isinstance(text, str) else text
+    return import_attendance(io.BytesIO(data), filename="marks.csv", **kw)
+
+
+def good_file(days, code="/"):
+    lines = ["child_id,urn,date,session,code"]
+    for d in days:
+        lines.append(f"C000001,123456,{d.isoformat()},AM,{code}")
+        lines.append(f"C000001,123456,{d.isoformat()},PM,{code if code != '/' else chr(92)}")
+    return "\n".join(lines) + "\n"
+
+
+def test_valid_file_imports_and_fills_rollups(child, week_days):
+    result = run(good_file(week_days))
+    assert result.ok and result.error_rows == 0
+    assert result.inserted == 10
+    assert SessionMark.objects.filter(child=child).count() == 10
+    row = WeeklyAttendance.objects.get(child=child)
+    assert (row.possible, row.present) == (10, 10)
+
+
+def test_second_run_changes_nothing(child, week_days):
+    run(good_file(week_days))
+    before = list(SessionMark.objects.values_list("id", "code", "recorded_at"))
+    again = run(good_file(week_days))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 10)
+    assert list(SessionMark.objects.values_list("id", "code", "recorded_at")) == before
+    assert not MarkChange.objects.exists()
+
+
+def test_later_import_replaces_the_mark_and_audits_the_change(child, week_days):
+    run(good_file(week_days))
+    text = f"child_id,urn,date,session,code\nC000001,123456,{week_days[0].isoformat()},AM,I\n"
+    result = run(text)
+    assert result.updated == 1
+    mark = SessionMark.objects.get(child=child, date=week_days[0], session="AM")
+    assert mark.code == "I"
+    change = MarkChange.objects.get()
+    assert (change.old_code, change.new_code, change.batch_id) == ("/", "I", result.batch.pk)
+    row = WeeklyAttendance.objects.get(child=child)
+    assert (row.present, row.authorised) == (9, 1)
+
+
+@pytest.mark.parametrize("method", ["auto", "portable"])
+def test_every_bad_row_is_reported_with_its_line_and_good_rows_import(child, week_days, method):
+    saturday = week_days[0] - timedelta(days=2)
+    d = week_days[1].isoformat()
+    text = "\n".join([
+        "upn,urn,date,session,code",
+        f"A123456789012,123456,{d},AM,/",            # 2 ok
+        f"Z999999999999,123456,{d},PM,/",            # 3 unknown child
+        f"A123456789012,123456,{saturday},AM,/",     # 4 not a school day
+        f"A123456789012,123456,{d},PM,H",            # 5 retired code
+        f"A123456789012,123456,{d},AM,/",            # 6 duplicate of line 2
+        f"A123456789012,123456,{d},XX,/",            # 7 bad session
+        "A123456789012,123456,31/02/2025,AM,/",     # 8 not a date
+    ]) + "\n"
+    result = run(text, method=method)
+    errors = dict(result.errors)
+    assert sorted(errors) == [3, 4, 5, 6, 7, 8]
+    assert "No child with UPN" in errors[3]
+    assert "not a school day" in errors[4]
+    assert "H is retired" in errors[5]
+    assert "Duplicate of line 2" in errors[6]
+    assert "AM or PM" in errors[7]
+    assert "not a date" in errors[8]
+    assert result.inserted == 1
+    assert SessionMark.objects.count() == 1
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"child_id,date,session\nC000001,2025-01-06,AM\n", "missing the column"),
+    (b"date,session,code\n2025-01-06,AM,/\n", "child_id or upn"),
+    ("child_id,urn,date,session,code\nC000001,123456,2025-01-06,AM,/\n".encode("utf-16"), "UTF-8"),
+])
+def test_file_level_errors_commit_nothing(child, data, message):
+    result = run(data)
+    assert message in result.file_error
+    assert not SessionMark.objects.exists()
+    assert ImportBatch.objects.get().status == ImportBatch.Status.FAILED
+
+
+def test_bad_utf8_after_the_header_commits_nothing(child, week_days):
+    data = good_file(week_days).encode() + b"C000001,123456,2025-01-06,AM,\xff\xfe\n"
+    result = run(data)
+    assert "UTF-8" in result.file_error
+    assert not SessionMark.objects.exists()
+
+
+def test_dry_run_reports_and_changes_nothing(child, week_days):
+    result = run(good_file(week_days), dry_run=True)
+    assert result.inserted == 10
+    assert not SessionMark.objects.exists()
+    assert not WeeklyAttendance.objects.exists()
+
+
+def test_command_reports_rows_and_is_idempotent(child, week_days, tmp_path, capsys):
+    path = tmp_path / "marks.csv"
+    path.write_text(good_file(week_days) + f"C999,123456,{week_days[0]},AM,/\n")
+    call_command("import_attendance", str(path))
+    out = capsys.readouterr().out
+    assert "line 12: No child with ID C999" in out and "10 new marks" in out
+    call_command("import_attendance", str(path))
+    assert "0 new marks, 0 changed, 10 unchanged" in capsys.readouterr().out
+
+
+def test_command_exits_1_on_a_file_error(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("nothing,useful\n1,2\n")
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_attendance", str(path))
+    assert exc.value.code == 1
+
+
