@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from auditlog.context import disable_auditlog
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,6 +50,10 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.file_errors
+
+    @property
+    def count_rows(self) -> list[tuple[str, int]]:
+        return sorted(self.counts.items())
 
     def summary(self) -> str:
         parts = [f"{k.replace('_', ' ')}: {v}" for k, v in sorted(self.counts.items())]
@@ -396,8 +401,32 @@ def _children_by_ids(ids):
     return found
 
 
+def _current_fields(history, today) -> dict:
+    """The list's denormalised fields (legal status and placement area now) from the rebuilt history."""
+    legal, placements, _outcome = history
+
+    def now(rows):
+        return next((d for d in reversed(rows) if d["start"] <= today and (d["end"] is None or d["end"] >= today)),
+                    None)
+
+    ls_now, pl_now = now(legal), now(placements)
+    return {"current_legal_status": ls_now["code"] if ls_now else "",
+            "placement_in_area": pl_now["in_area"] if pl_now else None}
+
+
 def _write_903(h_name, header_children, episodes, existing, actor, result, today):
-    touched = {}
+    touched, new, changed = {}, [], []  # changed: (child, {field: (old, new)})
+
+    def update(child, fields):
+        diff = {f: (getattr(child, f), v) for f, v in fields.items() if getattr(child, f) != v}
+        if diff:
+            for f, (_old, v) in diff.items():
+                setattr(child, f, v)
+            child.stamp(actor)
+            changed.append((child, diff))
+            result.counts["children updated"] += 1
+        return bool(diff)
+
     for cid, h in header_children.items():
         child = existing.get(cid)
         history = _history(episodes[cid]) if episodes.get(cid) else None
@@ -405,6 +434,7 @@ def _write_903(h_name, header_children, episodes, existing, actor, result, today
                   "upn_valid": upn_is_valid(h["upn"])}
         if history:
             fields.update(history[2])
+            fields.update(_current_fields(history, today))
         if child is None:
             if not history:
                 result.warnings.append(RowError(h_name, h["line"], "child has no episodes: added from today, "
@@ -413,36 +443,56 @@ def _write_903(h_name, header_children, episodes, existing, actor, result, today
             child = Child(la_child_id=cid, legal_first_name=PLACEHOLDER_FIRST_NAME,
                           legal_last_name=placeholder_last_name(cid), needs_completion=True, **fields)
             child.stamp(actor)
-            child.save()
+            new.append(child)
             result.counts["children added"] += 1
-        else:
-            changed = [f for f, v in fields.items() if getattr(child, f) != v]
-            if changed:
-                for f in changed:
-                    setattr(child, f, fields[f])
-                child.stamp(actor)
-                child.save()
-                result.counts["children updated"] += 1
-            else:
-                result.counts["children unchanged"] += 1
+        elif not update(child, fields):
+            result.counts["children unchanged"] += 1
         touched[cid] = (child, history)
     # Children known only from an earlier import can still get new episodes.
     for cid in episodes:
         if cid not in touched and cid in existing:
             child = existing[cid]
             history = _history(episodes[cid])
-            changed = [f for f, v in history[2].items() if getattr(child, f) != v]
-            if changed:
-                for f in changed:
-                    setattr(child, f, history[2][f])
-                child.stamp(actor)
-                child.save()
-                result.counts["children updated"] += 1
+            update(child, {**history[2], **_current_fields(history, today)})
             touched[cid] = (child, history)
-    _replace_episodes(touched, actor, result, today)
+    # Bulk writes with one audit entry per child created or changed, as a row-by-row save would leave.
+    with disable_auditlog():
+        Child.objects.bulk_create(new, batch_size=1000)
+        if changed:
+            fields = sorted({f for _c, diff in changed for f in diff} | {"modified_at", "modified_by"})
+            now = timezone.now()
+            for c, _diff in changed:
+                c.modified_at = now
+            Child.objects.bulk_update([c for c, _d in changed], fields, batch_size=1000)
+        _audit_children(new, changed, actor)
+    _replace_episodes(touched, actor, result)
 
 
-def _replace_episodes(touched, actor, result, today):
+def _audit_children(new, changed, actor):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Child)
+    now = timezone.now()
+    actor = actor if getattr(actor, "pk", None) else None
+
+    def entry(child, action, changes):
+        return LogEntry(content_type=ct, object_pk=str(child.pk), object_id=child.pk, object_repr=str(child)[:200],
+                        action=action, changes=changes, changes_text="", actor=actor, timestamp=now)
+
+    def as_text(v):
+        return "None" if v is None else str(v)
+
+    entries = [entry(c, LogEntry.Action.CREATE,
+                     {f: ["None", as_text(getattr(c, f))] for f in
+                      ("la_child_id", "date_of_birth", "sex", "ethnicity", "upn", "cohort", "on_roll_from",
+                       "on_roll_until")}) for c in new]
+    entries += [entry(c, LogEntry.Action.UPDATE, {f: [as_text(o), as_text(n)] for f, (o, n) in diff.items()})
+                for c, diff in changed]
+    LogEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def _replace_episodes(touched, actor, result):
     with_history = {c.pk: (c, h) for c, h in touched.values() if h}
     current_ls, current_pl = defaultdict(list), defaultdict(list)
     for chunk in _chunks(with_history):
@@ -476,19 +526,6 @@ def _replace_episodes(touched, actor, result, today):
     Placement.objects.bulk_create(pl_new, batch_size=1000)
     result.counts["legal statuses written"] += len(ls_new)
     result.counts["placements written"] += len(pl_new)
-    # Keep the list's denormalised fields in step with the rebuilt history.
-    for child, (legal, placements, _outcome) in with_history.values():
-        ls_now = next((d for d in reversed(legal) if d["start"] <= today and (d["end"] is None or d["end"] >= today)),
-                      None)
-        pl_now = next((d for d in reversed(placements)
-                       if d["start"] <= today and (d["end"] is None or d["end"] >= today)), None)
-        wanted = {"current_legal_status": ls_now["code"] if ls_now else "",
-                  "placement_in_area": pl_now["in_area"] if pl_now else None}
-        changed = [f for f, v in wanted.items() if getattr(child, f) != v]
-        if changed:
-            for f in changed:
-                setattr(child, f, wanted[f])
-            child.save(update_fields=[*changed, "modified_at"])
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+"""Drift rules for the roll: school-age children with no school place, and new joiners whose PEP has not started."""
+
+from datetime import date, timedelta
+
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from vschool.alerts.registry import DriftRule, Finding, register
+
+from .models import Child, Enrolment
+from .services import PEP_START_RULE, dob_range_for_year_group
+
+NO_SCHOOL_RULE = "roll.no_school_place"
+
+
+def _school_age_q(on: date) -> Q:
+    """Reception to Y11 on `on`, as a date-of-birth range (runs in SQL)."""
+    return Q(date_of_birth__gte=dob_range_for_year_group(11, on)[0],
+             date_of_birth__lte=dob_range_for_year_group(0, on)[1])
+
+
+def children_without_school(on: date | None = None):
+    """Looked-after children of school age on the roll now with no current main enrolment, with the day the
+    no-school clock started (the day after their last main place ended, or the day they joined the roll)."""
+    on = on or timezone.localdate()
+    current_main = Enrolment.objects.current(on).filter(child_id=OuterRef("pk"), kind__in=Enrolment.MAIN_KINDS)
+    return (
+        Child.objects.on_roll(on).filter(cohort=Child.Cohort.CLA).filter(_school_age_q(on))
+        .exclude(Exists(current_main))
+        .annotate(last_main_end=Max("enrolments__end", filter=Q(enrolments__kind__in=Enrolment.MAIN_KINDS,
+                                                                 enrolments__end__lt=on)))
+        .only("pk", "on_roll_from")
+    )
+
+
+def no_school_place_findings(on: date | None = None):
+    from vschool.calendar.services import add_school_days
+
+    on = on or timezone.localdate()
+    for child in children_without_school(on):
+        since = child.on_roll_from
+        if child.last_main_end and child.last_main_end + timedelta(days=1) > since:
+            since = child.last_main_end + timedelta(days=1)
+        yield Finding(subject=child, child_id=child.pk, since=since, due=add_school_days(since, 20),
+                      detail="School-age child with no school place")
+
+
+def pep_not_started_findings(on: date | None = None):
+    """Children who joined the roll or a new school in the last 10 working days and have no PEP yet."""
+    from django.apps import apps
+
+    from vschool.calendar.services import add_working_days
+
+    on = on or timezone.localdate()
+    # Ten working days back is at most 10 + weekends + bank holidays: a generous calendar window, then exact check.
+    window_start = on - timedelta(days=28)
+    joined = Child.objects.on_roll(on).filter(cohort=Child.Cohort.CLA).filter(
+        Q(on_roll_from__gte=window_start)
+        | Q(enrolments__start__gte=window_start, enrolments__kind__in=Enrolment.MAIN_KINDS)
+    )
+    try:
+        pep_model = apps.get_model("peps", "PEP")
+    except LookupError:
+        pep_model = None
+    if pep_model is not None and any(f.name == "child" for f in pep_model._meta.get_fields()):
+        joined = joined.exclude(Exists(pep_model.objects.filter(child_id=OuterRef("pk"))))
+    joined = joined.annotate(
+        last_join=Max("enrolments__start", filter=Q(enrolments__kind__in=Enrolment.MAIN_KINDS))
+    ).distinct()
+    for child in joined:
+        since = max(d for d in (child.on_roll_from, child.last_join) if d is not None and d <= on)
+        due = add_working_days(since, 10)
+        if due < on:
+            continue
+        yield Finding(subject=child, child_id=child.pk, since=since, due=due,
+                      detail="Joined recently: check the PEP has started")
+
+
+register(DriftRule(
+    code=NO_SCHOOL_RULE,
+    title="School-age child with no school place",
+    severity="high",
+    audience=("caseworker", "social_worker"),
+    compute=no_school_place_findings,
+))
+
+register(DriftRule(
+    code=PEP_START_RULE,
+    title="Check the PEP has started for a child who has joined",
+    severity="medium",
+    audience=("caseworker",),
+    compute=pep_not_started_findings,
+))
