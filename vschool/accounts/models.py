@@ -70,7 +70,7 @@ class Invitation(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
     )
-    # For a designated teacher: the schools (URNs) they will be linked to on acceptance.
+    # For a designated teacher: the ids of the schools they will be linked to on acceptance.
     school_ids = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

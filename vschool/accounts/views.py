@@ -333,6 +333,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = GovukSetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        # Proving control of the mailbox is enough to lift a sign-in lock on the account.
+        for username in services._attempt_usernames(form.user):
+            reset(username=username)
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
