@@ -86,3 +86,21 @@ def test_password_reset_for_unknown_address_looks_the_same(client, db):
     response = client.post("/accounts/password-reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 0
+
+
+def test_password_reset_lifts_a_lock(client, sw):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": sw.email, "password": "wrong-password"})
+    client.post("/accounts/password-reset/", {"email": sw.email})
+    path = re.search(r"(/accounts/reset/[^/\s]+/[^/\s]+/)", mail.outbox[-1].body).group(1)
+    set_url = client.get(path, follow=True).redirect_chain[-1][0]
+    client.post(set_url, {"new_password1": "another-long-passphrase-72", "new_password2": "another-long-passphrase-72"})
+    response = client.post(reverse("accounts:login"), {"username": sw.email, "password": "another-long-passphrase-72"})
+    assert response.status_code == 302
+
+
+def test_navigation_is_hidden_until_two_factor_is_done(client, caseworker, settings):
+    settings.REQUIRE_2FA = True
+    client.post(reverse("accounts:login"), {"username": caseworker.email, "password": PASSWORD})
+    page = client.get(reverse("accounts:two_factor"))
+    assert "Primary navigation" not in page.content.decode()
