@@ -17,7 +17,7 @@ can take the kept fields back:
             form = SectionForm(restored, instance=section) if restored else SectionForm(instance=section)
         return render(request, "...", {"form": form, "restored": restored is not None})
 
-and show `We kept what you typed` (for example in a GOV.UK inset text or notification banner) when `restored`.
+and show "We kept what you typed" when `restored`: `{% if restored %}{% include "accounts/_restored_notice.html" %}{% endif %}`.
 Passing the kept data as bound data lets the form show it for checking; nothing is saved until the person submits
 again (so the usual version checks still refuse a stale save). The CSRF token and uploaded files are never kept.
 
