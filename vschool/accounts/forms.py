@@ -31,6 +31,7 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template writes the <form> (with `next`)
         self.helper.layout = Layout(
             Field.text("username", field_width=Fluid.TWO_THIRDS),
             Field.text("password", field_width=Fluid.TWO_THIRDS),
