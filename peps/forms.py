@@ -234,8 +234,8 @@ class TargetReviewForm(SectionForm):
                                                      required=self.complete)
             self.fields[f"evidence_{t.pk}"] = _text(f"Evidence for “{t.target}”", required=self.complete, rows=3)
         self.fields["summary"] = _text(
-            "Summary of the review" if self.previous_targets else "There were no previous targets: add a note",
-            required=self.complete and not self.previous_targets, rows=3)
+            "Summary of the review", required=self.complete and not self.previous_targets, rows=3,
+            help_text="" if self.previous_targets else "There were no previous targets: say so here")
 
 
 SECTION_FORMS = {

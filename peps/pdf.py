@@ -1,5 +1,6 @@
 """The PEP as an A4 PDF (WeasyPrint), from a print-only template and stylesheet."""
 
+import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -31,10 +32,24 @@ def pep_pdf_context(pep) -> dict:
     }
 
 
-def render_pep_pdf(pep) -> bytes:
-    from weasyprint import CSS, HTML
+_local = threading.local()
 
+
+def _print_resources():
+    """The parsed stylesheet and font configuration, built once per thread (parsing them is a large part of a
+    render)."""
+    if not hasattr(_local, "css"):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        _local.fonts = FontConfiguration()
+        _local.css = CSS(filename=str(STYLESHEET), font_config=_local.fonts)
+    return _local.css, _local.fonts
+
+
+def render_pep_pdf(pep) -> bytes:
+    from weasyprint import HTML
+
+    css, fonts = _print_resources()
     html = render_to_string("peps/pdf.html", pep_pdf_context(pep))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[CSS(filename=str(STYLESHEET))]
-    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=fonts)

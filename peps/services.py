@@ -86,6 +86,22 @@ def _locked(pep: PEP) -> PEP:
     return PEP.objects.select_for_update().select_related("child").get(pk=pep.pk)
 
 
+def _audit_update(instance, before: dict, actor) -> None:
+    """Write the change log entry for a row changed with a queryset update (which bypasses auditlog's signals)."""
+    from auditlog.models import LogEntry
+
+    changes = {
+        field: [str(old), str(getattr(instance, field))]
+        for field, old in before.items() if old != getattr(instance, field)
+    }
+    if changes:
+        LogEntry.objects.log_create(instance, action=LogEntry.Action.UPDATE, changes=changes,
+                                    actor=actor if getattr(actor, "pk", None) else None)
+
+
+_AUDITED_SECTION_FIELDS = ("content", "is_complete", "completed_by_id", "version")
+
+
 def _build_sections(pep: PEP, actor) -> None:
     sections = []
     for position, (kind, owner) in enumerate(SECTION_PLAN):
@@ -242,6 +258,7 @@ def section_save(*, actor, section: Section, content: dict, version: int, comple
     if not actor.has_perm("peps.edit_section", section):
         raise PermissionDenied
     now = timezone.now()
+    before = {f: getattr(section, f) for f in _AUDITED_SECTION_FIELDS}
     updates = {
         "content": content, "version": F("version") + 1, "modified_at": now, "modified_by": actor,
         "is_complete": complete, "completed_by": actor if complete else None, "completed_at": now if complete else None,
@@ -251,6 +268,7 @@ def section_save(*, actor, section: Section, content: dict, version: int, comple
     if not changed:
         raise StaleSave()
     section.refresh_from_db()
+    _audit_update(section, before, actor)
     pep = _locked(section.pep)
     if section.kind == Section.Kind.NEXT_PEP and content.get("next_pep_date"):
         pep.next_pep_date = date.fromisoformat(content["next_pep_date"])
@@ -265,9 +283,11 @@ def section_reopen(*, actor, section: Section) -> Section:
     """Mark a completed section as not complete so it can be changed."""
     if not actor.has_perm("peps.edit_section", section):
         raise PermissionDenied
+    before = {f: getattr(section, f) for f in _AUDITED_SECTION_FIELDS}
     Section.objects.filter(pk=section.pk).update(is_complete=False, completed_by=None, completed_at=None,
                                                  version=F("version") + 1, modified_by=actor)
     section.refresh_from_db()
+    _audit_update(section, before, actor)
     _refresh_progress(_locked(section.pep), actor)
     return section
 
@@ -281,8 +301,9 @@ def targets_review_save(*, actor, section: Section, content: dict, version: int,
         outcome = content.get(f"outcome_{t.pk}", "")
         evidence = content.get(f"evidence_{t.pk}", "")
         if outcome or evidence:
-            Target.objects.filter(pk=t.pk).update(review_outcome=outcome, review_evidence=evidence,
-                                                  reviewed_in=section.pep, modified_by=actor)
+            t.review_outcome, t.review_evidence, t.reviewed_in = outcome, evidence, section.pep
+            t.stamp(actor)
+            t.save(update_fields=["review_outcome", "review_evidence", "reviewed_in", "modified_at", "modified_by"])
     return section
 
 

@@ -3,7 +3,7 @@
 import time
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -236,7 +236,7 @@ def section_edit(request, pk, kind):
     can_edit = request.user.has_perm("peps.edit_section", section)
     if not can_edit:
         if request.method == "POST":
-            raise PermissionDenied if not pep.is_locked else Http404
+            raise Http404
         return redirect(f"{pep.get_absolute_url()}#section-{section.kind}")
     previous_targets = _previous_targets(pep) if kind == Section.Kind.TARGET_REVIEW else []
     restored = False

@@ -265,3 +265,22 @@ def test_post16_targets_never_carry_pp_plus(caseworker, dt, school):
 
 def test_sample_content_covers_every_section():
     assert set(SAMPLE_CONTENT) == {k for k, _ in services.SECTION_PLAN}
+
+
+def test_section_saves_are_in_the_change_log(pep, dt):
+    from auditlog.models import LogEntry
+
+    section = pep.sections.get(kind=Section.Kind.WELLBEING)
+    section.pep = pep
+    services.section_save(actor=dt, section=section, content={"health": "Fine"}, version=1, complete=False)
+    entry = LogEntry.objects.get_for_object(section).filter(action=LogEntry.Action.UPDATE).latest("timestamp")
+    assert entry.actor == dt
+    assert "content" in entry.changes_dict and "version" in entry.changes_dict
+
+
+def test_create_term_peps_command_is_idempotent(child):
+    from django.core.management import call_command
+
+    call_command("create_term_peps")
+    call_command("create_term_peps")
+    assert PEP.objects.filter(child=child).count() == 1
