@@ -18,6 +18,7 @@ NAV_ITEMS = [
     ("Alerts", "alerts:inbox", _STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}),
     ("Schools", "roll:school_list", _STAFF),
     ("Users", "accounts:user_list", {Role.HEADTEACHER}),
+    ("Invitations", "accounts:invitation_list", {Role.VS_STAFF}),
     ("Audit", "audit:search", {Role.HEADTEACHER}),
     ("Settings", "calendar:settings", {Role.HEADTEACHER}),
 ]
