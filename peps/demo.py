@@ -5,7 +5,7 @@ Written with bulk_create so a large roll seeds quickly. Children who already hav
 safe to run twice.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -27,6 +27,15 @@ AREAS = [
     ("Writing", "Plan a piece of writing before starting it", "Uses a plan in 3 of 4 pieces of work"),
 ]
 CATEGORIES = [c for c, _ in Target.PPCategory.choices]
+ATTAINMENT_BY_TEMPLATE = {
+    PEP.Template.EARLY_YEARS: {"setting_hours": "15", "area_communication": "expected", "area_physical": "expected",
+                               "area_psed": "emerging", "area_literacy": "emerging", "area_maths": "expected",
+                               "area_world": "expected", "area_arts": "exceeding",
+                               "eypp_use": "Speech and language sessions in small groups."},
+    PEP.Template.POST16: {"provider": "Demo Further Education College", "course": "Level 2 Business",
+                          "eet_status": "education", "neet_risk": "low", "bursary_advice": "yes",
+                          "pathway_plan": "Progress to Level 3 next year."},
+}
 
 CONTENT = {
     Section.Kind.MEETING: {"venue": "At school", "invited": "Carer, designated teacher, child",
@@ -55,10 +64,13 @@ CONTENT = {
 def _terms(ctx):
     from vschool.calendar.services import academic_year_of, terms_in_year
 
+    """Terms that started in the last `ctx.years` years, up to and including the current one."""
+    years = max(ctx.years, 1)
     this_year = academic_year_of(ctx.today)
+    since = ctx.today - timedelta(days=365 * years)
     out = []
-    for year in range(this_year - max(ctx.years, 1) + 1, this_year + 1):
-        out += [t for t in terms_in_year(year) if t.start <= ctx.today]
+    for year in range(this_year - years - 1, this_year + 1):
+        out += [t for t in terms_in_year(year) if since < t.start <= ctx.today]
     return out
 
 
@@ -129,7 +141,9 @@ def seed(ctx) -> None:
                 complete = kind not in AFTER_MEETING and rng.random() < 0.6
             else:
                 complete = False
-            content = dict(CONTENT[kind]) if complete or (pep.status == S.IN_PROGRESS and rng.random() < 0.3) else {}
+            base = ATTAINMENT_BY_TEMPLATE.get(pep.template, CONTENT[kind]) if kind == Section.Kind.ATTAINMENT \
+                else CONTENT[kind]
+            content = dict(base) if complete or (pep.status == S.IN_PROGRESS and rng.random() < 0.3) else {}
             if kind == Section.Kind.MEETING_RECORD and content and pep.meeting_date:
                 content["held_on"] = pep.meeting_date.isoformat()
             if kind == Section.Kind.NEXT_PEP and pep.next_pep_date:

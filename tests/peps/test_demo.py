@@ -20,8 +20,8 @@ def test_seed_makes_every_state_and_is_safe_twice(dt, sw, caseworker, django_ass
     statuses = set(PEP.objects.values_list("status", flat=True))
     assert set(PEP.Status.values) - {PEP.Status.CANCELLED} <= statuses
     assert not PEP.objects.filter(child__cohort=Child.Cohort.PLAC).exists()
-    # Two years of terms up to the autumn term 2026: 2025/26 (3 terms) and autumn 2026.
-    assert PEP.objects.filter(child__cohort=Child.Cohort.CLA).count() == 40 * 4
+    # Two years of terms up to the autumn term 2026: spring 2025 to autumn 2026.
+    assert PEP.objects.filter(child__cohort=Child.Cohort.CLA).count() == 40 * 6
     assert Section.objects.count() == PEP.objects.count() * 11
     assert QAReview.objects.filter(rag=QAReview.Rag.RED).count() == PEP.objects.filter(status="returned").count()
     before = PEP.objects.count()
