@@ -11,6 +11,7 @@ function initAutosave(form) {
   let inFlight = false;
   let pending = false;
   let stopped = false;
+  let submitAfterSave = null;
 
   const say = (text) => { if (status) status.textContent = text; };
 
@@ -43,7 +44,16 @@ function initAutosave(form) {
       say("Your draft could not be saved automatically. Check your connection.");
     } finally {
       inFlight = false;
-      if (pending && !stopped) { pending = false; schedule(); }
+      if (submitAfterSave) {
+        // The user pressed a button while a draft was saving: submit now, with the version that save returned.
+        const submitter = submitAfterSave;
+        submitAfterSave = null;
+        stopped = true;
+        form.requestSubmit(submitter);
+      } else if (pending && !stopped) {
+        pending = false;
+        schedule();
+      }
     }
   }
 
@@ -55,7 +65,15 @@ function initAutosave(form) {
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
-  form.addEventListener("submit", () => { stopped = true; window.clearTimeout(timer); });
+  form.addEventListener("submit", (event) => {
+    window.clearTimeout(timer);
+    if (inFlight && !stopped) {
+      event.preventDefault();
+      submitAfterSave = event.submitter || form.querySelector("button[type=submit]");
+      return;
+    }
+    stopped = true;
+  });
 }
 
 document.querySelectorAll("form[data-autosave-url]").forEach(initAutosave);

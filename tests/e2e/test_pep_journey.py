@@ -128,6 +128,10 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
 
     _open_section(page, "Health and wellbeing")
     page.get_by_label("Physical health", exact=True).fill("Well")
+    # Nothing typed is lost: the draft saves itself as the user types, and survives a reload.
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Draft saved", timeout=15_000)
+    page.reload()
+    expect(page.get_by_label("Physical health", exact=True)).to_have_value("Well")
     page.get_by_label("Emotional wellbeing and mental health", exact=True).fill("Happier since joining football")
     _complete(page, check_a11y)
 
@@ -214,6 +218,9 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     expect(page.get_by_test_id("pep-status")).to_have_text("Approved")
     check_a11y(page)
     page.goto(f"{live_server.url}/peps/tracker/")
+    check_a11y(page)
+    page.goto(f"{live_server.url}/peps/child/{journey['child'].pk}/")
+    expect(page.get_by_test_id("child-peps")).to_contain_text("Approved")
     check_a11y(page)
 
     # --- The PDF downloads and carries the new target.
