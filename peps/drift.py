@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from vschool.alerts.registry import DriftRule, Finding, register
@@ -59,6 +59,40 @@ def qa_overdue():
     return [_finding(p, since=p.qa_due, due=p.qa_due, detail="Quality assurance overdue") for p in peps]
 
 
+RETURNED_STALE_SCHOOL_DAYS = 5
+
+
+def returned_stale():
+    """A returned PEP not resubmitted within 5 school days of its return."""
+    from django.db.models import Max
+
+    from vschool.calendar.services import add_school_days
+
+    today = timezone.localdate()
+    peps = _cla_peps().filter(status=PEP.Status.RETURNED).annotate(
+        returned_at=Max("status_changes__at", filter=Q(status_changes__to_status=PEP.Status.RETURNED)))
+    findings = []
+    for p in peps:
+        if p.returned_at is None:
+            continue
+        returned_on = timezone.localtime(p.returned_at).date()
+        due = add_school_days(returned_on, RETURNED_STALE_SCHOOL_DAYS)
+        if due < today:
+            findings.append(_finding(p, since=returned_on, due=due, detail="Returned PEP not resubmitted"))
+    return findings
+
+
+def overdue_last_term():
+    """Last term ended without an approved PEP."""
+    from vschool.calendar.services import previous_term
+
+    today = timezone.localdate()
+    term = previous_term(today)
+    peps = _cla_peps().filter(academic_year=term.academic_year, term=term.term, is_first_pep=False).exclude(
+        status__in=[PEP.Status.APPROVED, PEP.Status.CANCELLED])
+    return [_finding(p, since=term.end, due=term.end, detail="Term ended without an approved PEP") for p in peps]
+
+
 def first_pep_not_started():
     """A child entered care and no first PEP was started within the working days the authority allows."""
     from roll.models import Child
@@ -99,6 +133,10 @@ register(DriftRule("PEP_SECTIONS_LATE", "PEP sections late", "medium",
 register(DriftRule("PEP_NOT_FINALISED", "PEP not finished after the meeting", "medium",
                    ("designated_teacher", "caseworker"), not_finalised))
 register(DriftRule("PEP_QA_PENDING", "PEP quality assurance overdue", "medium", ("caseworker",), qa_overdue))
+register(DriftRule("PEP_RETURNED_STALE", "Returned PEP not resubmitted", "medium", ("designated_teacher",),
+                   returned_stale))
+register(DriftRule("PEP_OVERDUE", "Term ended without an approved PEP", "high",
+                   ("caseworker", "social_worker", "designated_teacher"), overdue_last_term))
 register(DriftRule("FIRST_PEP_10WD", "First PEP not started in time", "high",
                    ("social_worker", "caseworker", "iro"), first_pep_not_started))
 register(DriftRule("FIRST_PEP_20WD", "First PEP not ready in time", "high",

@@ -46,19 +46,7 @@ def _prefill(section: Section) -> dict:
     """Starting values from elsewhere in the system for an empty section (attendance, enrolments)."""
     pep, child = section.pep, section.pep.child
     if section.kind == Section.Kind.ATTENDANCE:
-        try:
-            from attendance.selectors import attendance_rate
-            from vschool.calendar.services import current_term
-
-            term = current_term()
-            rate = attendance_rate(child, term.start, min(timezone.localdate(), term.end))
-        except (ImportError, AttributeError, LookupError):
-            rate = None
-        except Exception:  # a missing table or unexpected data must never block the form
-            rate = None
-        if rate is not None:
-            rate = float(rate)
-            return {"attendance_percent": round(rate * 100 if rate <= 1 else rate, 1)}
+        return _attendance_prefill(child)
     if section.kind == Section.Kind.ARRANGEMENTS:
         from roll.models import Enrolment
 
@@ -79,6 +67,34 @@ def _prefill(section: Section) -> dict:
     if section.kind == Section.Kind.MEETING_RECORD and pep.meeting_date:
         return {"held_on": pep.meeting_date.isoformat()}
     return {}
+
+
+def _attendance_prefill(child) -> dict:
+    """This term's attendance, suspensions and part-time timetable from the attendance records, when installed."""
+    try:
+        from attendance import selectors as attendance
+        from vschool.calendar.services import current_term
+    except ImportError:
+        return {}
+    initial = {}
+    term = current_term()
+    end = min(timezone.localdate(), term.end)
+    try:
+        rate = attendance.attendance_rate(child, term.start, end)
+        if rate is not None:
+            initial["attendance_percent"] = round(float(rate) * 100, 1)
+        suspensions = [e for e in attendance.exclusions_for_child(child)
+                       if term.start <= e.start <= end and e.kind == "suspension"]
+        initial["suspensions"] = len(suspensions)
+        days = sum(float(e.days or 0) for e in suspensions)
+        if days:
+            initial["suspension_days"] = days
+        on_ptt = any(p.is_active(end) for p in attendance.part_time_for_child(child))
+        initial["part_time_timetable"] = "yes" if on_ptt else "no"
+    except (AttributeError, LookupError, TypeError, ValueError):
+        # A prefill is a convenience: a change in the attendance records never blocks the form.
+        return initial
+    return initial
 
 
 def _restored_post(request):

@@ -116,3 +116,26 @@ def test_closed_peps_raise_nothing(pep, status):
     PEP.objects.filter(pk=pep.pk).update(status=status, sections_due=today - timedelta(days=9),
                                          completion_due=today - timedelta(days=5), qa_due=today - timedelta(days=1))
     assert drift.sections_late() == drift.not_finalised() == drift.qa_overdue() == []
+
+
+def test_returned_and_not_resubmitted_is_stale(submitted_pep, caseworker):
+    from peps import drift
+    from peps.models import StatusChange
+
+    services.pep_return(actor=caseworker, pep=submitted_pep, reason="Fix targets")
+    assert drift.returned_stale() == []
+    StatusChange.objects.filter(pep=submitted_pep, to_status="returned").update(
+        at=timezone.now() - timedelta(days=30))
+    assert [f.subject.pk for f in drift.returned_stale()] == [submitted_pep.pk]
+
+
+def test_last_term_without_an_approved_pep_is_overdue(child, caseworker):
+    from peps import drift
+    from vschool.calendar.services import previous_term
+
+    last = previous_term(timezone.localdate())
+    pep = services.pep_create(actor=caseworker, child=child, academic_year=last.academic_year, term=last.term,
+                              on=last.start)
+    assert [f.subject.pk for f in drift.overdue_last_term()] == [pep.pk]
+    PEP.objects.filter(pk=pep.pk).update(status=PEP.Status.APPROVED)
+    assert drift.overdue_last_term() == []

@@ -219,3 +219,26 @@ def test_section_kinds_have_forms():
     from peps.forms import SECTION_FORMS
 
     assert set(SECTION_FORMS) == set(Section.Kind.values)
+
+
+def test_attendance_section_is_prefilled_from_attendance_records(client, pep, dt, monkeypatch):
+    from decimal import Decimal
+
+    from attendance import selectors as attendance
+
+    monkeypatch.setattr(attendance, "attendance_rate", lambda child, start, end: Decimal("0.9345"))
+    client.force_login(dt)
+    response = client.get(reverse("peps:section_edit", args=[pep.pk, "attendance"]))
+    form = response.context["form"]
+    assert form.initial["attendance_percent"] == 93.5
+    assert form.initial["suspensions"] == 0 and form.initial["part_time_timetable"] == "no"
+
+
+def test_arrangements_section_lists_previous_schools(client, pep, dt):
+    from tests.roll.factories import EnrolmentFactory, SchoolFactory
+
+    EnrolmentFactory(child=pep.child, school=SchoolFactory(name="Old Mill Primary"), start=date(2020, 9, 1),
+                     end=date(2023, 7, 20))
+    client.force_login(dt)
+    response = client.get(reverse("peps:section_edit", args=[pep.pk, "arrangements"]))
+    assert "Old Mill Primary (1 September 2020 to 20 July 2023)" in response.content.decode()
