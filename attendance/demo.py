@@ -1,0 +1,239 @@
+"""Demo attendance: realistic marks for ctx.years school years, weekly rollups, some suspensions and part-time
+timetables. Deterministic (each child's marks come from a generator seeded by the demo seed and their child ID).
+Safe to run twice: children who already have marks are left alone.
+
+On PostgreSQL the marks stream through COPY (tens of millions of rows); elsewhere they go through bulk_create, which
+is only meant for a few thousand children.
+"""
+
+import io
+import random
+import time
+import zlib
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from . import codes
+from .models import Exclusion, PartTimeTimetable, SessionMark, WeeklyAttendance
+from .rollups import _FIELD
+from .schooldays import add_school_days, monday, school_days_in_range, school_year_start
+
+# Above this many marks the unique index is rebuilt after the load rather than maintained row by row.
+REBUILD_INDEX_ABOVE = 500_000
+NULL = "\\N"
+SQLITE_MAX_CHILDREN = 3000
+
+ILLNESS = ["I", "I", "I", "M"]
+UNAUTH = ["N", "O", "G", "U"]
+CATEGORY = {code: codes.classify(code) for code in codes.CODES}
+
+
+def _profile(rng: random.Random) -> str:
+    roll = rng.random()
+    if roll < 0.03:
+        return "severe"
+    if roll < 0.15:
+        return "persistent"
+    if roll < 0.18:
+        return "part_time"
+    return "good"
+
+
+def child_marks(rng: random.Random, days: list[date], profile: str, suspended: set[date], part_time: tuple | None):
+    """Yield (date, session, code) for one child over `days`."""
+    p_absent = {"good": 0.025, "persistent": 0.13, "severe": 0.55, "part_time": 0.05}[profile]
+    spell = 0
+    for day in days:
+        if day in suspended:
+            yield day, "AM", "E"
+            yield day, "PM", "E"
+            continue
+        if spell:
+            spell -= 1
+            yield day, "AM", "I"
+            yield day, "PM", "I"
+            continue
+        if profile == "good" and rng.random() < 0.006:
+            spell = rng.randint(0, 2)
+            yield day, "AM", "I"
+            yield day, "PM", "I"
+            continue
+        for session in ("AM", "PM"):
+            if part_time and session == "PM" and part_time[0] <= day <= part_time[1]:
+                yield day, session, "C2"
+                continue
+            r = rng.random()
+            if r < p_absent:
+                yield day, session, rng.choice(UNAUTH if profile != "good" or r < p_absent / 3 else ILLNESS)
+            elif r < p_absent + 0.01:
+                yield day, session, "L"
+            elif r < p_absent + 0.013:
+                yield day, session, rng.choice(["B", "V", "P"])
+            else:
+                yield day, session, "/" if session == "AM" else "\\"
+
+
+def _eligible_children(ctx):
+    from roll.models import Child
+
+    has_marks = SessionMark.objects.filter(child_id=OuterRef("pk"))
+    today = ctx.today
+    # Reception to Y11 on today's date: roughly ages 4 to 16.
+    oldest = date(today.year - 17, 9, 1)
+    youngest = date(today.year - 4, 8, 31)
+    return (
+        Child.objects.on_roll(today)
+        .filter(current_school__isnull=False, date_of_birth__gte=oldest, date_of_birth__lte=youngest)
+        .exclude(Exists(has_marks))
+        .order_by("pk")
+        .values_list("pk", "la_child_id", "current_school_id", "on_roll_from")
+    )
+
+
+def seed(ctx) -> None:
+    started = time.monotonic()
+    today = ctx.today
+    first_day = date(school_year_start(today).year - max(ctx.years, 1) + 1, 9, 1)
+    all_days = school_days_in_range(first_day, today - timedelta(days=1))
+    children = list(_eligible_children(ctx))
+    if connection.vendor != "postgresql" and len(children) > SQLITE_MAX_CHILDREN:
+        ctx.say(f"  attendance: marks for the first {SQLITE_MAX_CHILDREN} children only (use PostgreSQL for more)")
+        children = children[:SQLITE_MAX_CHILDREN]
+    if not children or not all_days:
+        ctx.say("  attendance: nothing to add")
+        return
+    exclusions, timetables = [], []
+    now = timezone.now()
+
+    def rows():
+        for child_id, la_id, school_id, on_roll_from in children:
+            rng = random.Random(zlib.crc32(f"{ctx.seed}:{la_id}".encode()))
+            days = [d for d in all_days if d >= on_roll_from] if on_roll_from and on_roll_from > first_day else all_days
+            if not days:
+                continue
+            profile = _profile(rng)
+            suspended: set[date] = set()
+            if rng.random() < 0.04 and len(days) > 20:
+                for _ in range(rng.randint(1, 3)):
+                    i = rng.randrange(0, len(days) - 6)
+                    length = rng.randint(1, 5)
+                    suspended.update(days[i:i + length])
+                    exclusions.append(Exclusion(
+                        child_id=child_id, school_id=school_id, kind=Exclusion.Kind.SUSPENSION, start=days[i],
+                        days=length, reason=rng.choice(["PD", "VA", "PA", "DM", "VP"]), vs_consulted=rng.random() < .6,
+                        vsh_notified=True, sw_notified=True,
+                        board_deadline=add_school_days(days[i], 15) if length > 5 else None,
+                    ))
+            part_time = None
+            if profile == "part_time" and len(days) > 40:
+                i = rng.randrange(max(len(days) - 60, 1), len(days) - 10)
+                end = None if rng.random() < 0.5 else days[min(i + 30, len(days) - 1)]
+                part_time = (days[i], end or today)
+                timetables.append(PartTimeTimetable(
+                    child_id=child_id, school_id=school_id, hours_per_week=rng.choice([10, 12.5, 15, 20]),
+                    reason=rng.choice(["Reintegration after a school move", "Medical needs agreed with the school nurse",
+                                       "Anxiety about attending, phased return"]),
+                    agreed_by="Carer, social worker and designated teacher at the PEP meeting",
+                    start=days[i], review_due=add_school_days(days[i], 30), end=end,
+                ))
+            for day, session, code in child_marks(rng, days, profile, suspended, part_time):
+                yield child_id, school_id, day, session, code
+
+    weekly: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    slot = {"possible": 0, "present": 1, "approved": 2, "authorised": 3, "unauthorised": 4, "not_possible": 5}
+
+    def counted(source):
+        mondays: dict[date, date] = {}
+        for child_id, school_id, day, session, code in source:
+            wk = mondays.get(day)
+            if wk is None:
+                wk = mondays[day] = monday(day)
+            row = weekly[(child_id, wk)]
+            cat = CATEGORY[code]
+            row[slot[_FIELD[cat]]] += 1
+            if cat != codes.NOT_POSSIBLE:
+                row[0] += 1
+            yield child_id, school_id, day, session, code
+
+    if connection.vendor == "postgresql":
+        written = _copy_marks(counted(rows()), now, estimate=len(children) * len(all_days) * 2)
+    else:
+        written = 0
+        batch = []
+        for child_id, school_id, day, session, code in counted(rows()):
+            batch.append(SessionMark(child_id=child_id, school_id=school_id, date=day, session=session, code=code,
+                                     source=SessionMark.Source.IMPORT, recorded_at=now))
+            if len(batch) >= 5000:
+                SessionMark.objects.bulk_create(batch)
+                written += len(batch)
+                batch = []
+        SessionMark.objects.bulk_create(batch)
+        written += len(batch)
+    _write_weekly(weekly)
+    Exclusion.objects.bulk_create(exclusions, batch_size=2000)
+    PartTimeTimetable.objects.bulk_create(timetables, batch_size=2000)
+    seconds = time.monotonic() - started
+    ctx.say(f"  attendance: {written} marks for {len(children)} children, {len(weekly)} weekly rows, "
+            f"{len(exclusions)} suspensions, {len(timetables)} part-time timetables in {seconds:.1f}s "
+            f"({written / max(seconds, 0.001):,.0f} marks/s)")
+
+
+def _copy_marks(source, now, *, estimate: int) -> int:
+    """Stream marks into the table with COPY (text format); rebuild the unique index after a very large load."""
+    table = SessionMark._meta.db_table
+    rebuild = estimate > REBUILD_INDEX_ABOVE
+    stamp = now.isoformat()
+    written = 0
+    with connection.cursor() as cursor:
+        if rebuild:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT uniq_mark_child_date_session")
+        with cursor.cursor.copy(
+            f"COPY {table} (child_id, school_id, date, session, code, source, recorded_at) FROM STDIN"
+        ) as copy:
+            buf = io.StringIO()
+            for child_id, school_id, day, session, code in source:
+                if code == "\\":
+                    code = "\\\\"
+                school = school_id if school_id else NULL
+                buf.write(f"{child_id}\t{school}\t{day}\t{session}\t{code}\timport\t{stamp}\n")
+                written += 1
+                if written % 200_000 == 0:
+                    copy.write(buf.getvalue())
+                    buf = io.StringIO()
+            copy.write(buf.getvalue())
+        if rebuild:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT uniq_mark_child_date_session "
+                           "UNIQUE (child_id, date, session)")
+        cursor.execute(f"ANALYZE {table}")
+    return written
+
+
+def _write_weekly(weekly) -> None:
+    names = ["possible", "present", "approved", "authorised", "unauthorised", "not_possible"]
+    if connection.vendor == "postgresql":
+        now = timezone.now().isoformat()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS demo_weekly")
+            cursor.execute("CREATE TEMP TABLE demo_weekly (child_id bigint, week_start date, "
+                           + ", ".join(f"{n} smallint" for n in names) + ", updated_at timestamptz) ON COMMIT DROP")
+            with cursor.cursor.copy(
+                f"COPY demo_weekly (child_id, week_start, {', '.join(names)}, updated_at) FROM STDIN"
+            ) as copy:
+                for (child_id, wk), row in weekly.items():
+                    copy.write_row((child_id, wk, *row, now))
+            cursor.execute(f"""
+                INSERT INTO attendance_weeklyattendance (child_id, week_start, {', '.join(names)}, updated_at)
+                SELECT child_id, week_start, {', '.join(names)}, updated_at FROM demo_weekly
+                ON CONFLICT (child_id, week_start) DO NOTHING
+            """)
+            cursor.execute("DROP TABLE demo_weekly")
+        return
+    WeeklyAttendance.objects.bulk_create(
+        [WeeklyAttendance(child_id=c, week_start=w, **dict(zip(names, row, strict=True)))
+         for (c, w), row in weekly.items()],
+        batch_size=2000, ignore_conflicts=True,
+    )
