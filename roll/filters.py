@@ -44,7 +44,7 @@ def _dob_between(year_low: int | None, year_high: int | None, on) -> Q:
 
 class ChildFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Name, UPN or child ID")
-    cohort = django_filters.MultipleChoiceFilter(choices=Child.Cohort.choices)
+    cohort = django_filters.MultipleChoiceFilter(choices=Child.Cohort.choices, distinct=False)
     phase = django_filters.ChoiceFilter(choices=PHASES, method="filter_phase", empty_label="Any phase")
     year_group = django_filters.ChoiceFilter(choices=YEAR_GROUP_CHOICES, method="filter_year_group",
                                              empty_label="Any year group")
@@ -55,7 +55,7 @@ class ChildFilter(django_filters.FilterSet):
     caseworker = django_filters.NumberFilter(field_name="caseworker_id")
     legal_status = django_filters.ChoiceFilter(choices=LEGAL_STATUS_CHOICES, field_name="current_legal_status",
                                                empty_label="Any legal status")
-    send = django_filters.MultipleChoiceFilter(choices=Child.Send.choices, field_name="send_status")
+    send = django_filters.MultipleChoiceFilter(choices=Child.Send.choices, field_name="send_status", distinct=False)
     alerts = django_filters.BooleanFilter(method="filter_alerts", label="Has open alerts")
     roll = django_filters.ChoiceFilter(choices=ROLL_CHOICES, method="filter_roll", empty_label=None)
     mine = django_filters.BooleanFilter(method="filter_mine", label="My caseload")
@@ -82,11 +82,18 @@ class ChildFilter(django_filters.FilterSet):
         if not value:
             return qs
         words = value.split()
-        q = Q(upn__iexact=value.replace(" ", "")) | Q(la_child_id__iexact=value)
+        compact = value.replace(" ", "")
+        # Exact, case-sensitive comparisons so the indexes on UPN, child ID and names are used at scale:
+        # UPNs are stored in capitals; names are matched as typed and with a capital first letter.
+        q = Q(upn=compact.upper()) | Q(la_child_id=value) | Q(la_child_id=value.upper())
         name_q = Q()
         for word in words:
-            name_q &= (Q(legal_last_name__istartswith=word) | Q(legal_first_name__istartswith=word)
-                       | Q(preferred_name__istartswith=word))
+            forms = {word, word[:1].upper() + word[1:], word[:1].upper() + word[1:].lower()}
+            word_q = Q()
+            for form in forms:
+                word_q |= (Q(legal_last_name__startswith=form) | Q(legal_first_name__startswith=form)
+                           | Q(preferred_name__startswith=form))
+            name_q &= word_q
         return qs.filter(q | name_q)
 
     def filter_phase(self, qs, name, value):

@@ -155,9 +155,10 @@ class Child(BaseModel):
         EHCP = "ehcp", "EHC plan"
 
     la_child_id = models.CharField("child ID", max_length=40, unique=True)
-    legal_first_name = models.CharField("legal first name", max_length=100)
-    legal_last_name = models.CharField("legal last name", max_length=100)
-    preferred_name = models.CharField(max_length=100, blank=True)
+    # db_index gives PostgreSQL a pattern index too, so name searches (prefix LIKE) use an index.
+    legal_first_name = models.CharField("legal first name", max_length=100, db_index=True)
+    legal_last_name = models.CharField("legal last name", max_length=100, db_index=True)
+    preferred_name = models.CharField(max_length=100, blank=True, db_index=True)
     date_of_birth = models.DateField(db_index=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     ethnicity = models.CharField(max_length=8, blank=True)
@@ -192,6 +193,7 @@ class Child(BaseModel):
             models.Index(fields=["caseworker", "legal_last_name"]),
             models.Index(fields=["date_of_birth", "legal_last_name"]),
             models.Index(fields=["on_roll_from"]),
+            models.Index(fields=["send_status", "legal_last_name"]),
         ]
 
     def __str__(self):

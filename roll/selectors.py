@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.http import Http404
 from django.utils import timezone
 
@@ -183,6 +183,16 @@ def child_list(*, user, filters=None, sort: str = "name"):
     if key not in SORTS:
         sort, key = "name", "name"
     order = list(SORTS[key])
+    if key == "name" and filters and (filters.get("q") or "").strip():
+        # A name search matches few rows spread through the alphabet: sorting on an expression stops the planner
+        # walking the whole name index looking for them (it finds them by the name indexes, then sorts).
+        order = [Upper("legal_last_name"), Upper("legal_first_name"), "id"]
+        if sort.startswith("-"):
+            return qs.select_related("current_school", "caseworker").annotate(
+                open_alerts=open_alerts_subquery()).order_by(*[o.desc() if hasattr(o, "desc") else f"-{o}"
+                                                              for o in order]), filterset, sort
+        return qs.select_related("current_school", "caseworker").annotate(
+            open_alerts=open_alerts_subquery()).order_by(*order), filterset, sort
     if sort.startswith("-"):
         order = [o[1:] if o.startswith("-") else f"-{o}" for o in order]
     qs = (
