@@ -1,0 +1,73 @@
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from attendance.schooldays import monday, school_days_in_range
+from tests.roll.factories import ChildFactory, EnrolmentFactory, SchoolFactory, SchoolStaffFactory
+
+
+def _full_school_week() -> list[date]:
+    from django.utils import timezone
+
+    wk = monday(timezone.localdate()) - timedelta(days=7)
+    for _ in range(30):
+        days = school_days_in_range(wk, wk + timedelta(days=4))
+        if len(days) == 5:
+            return days
+        wk -= timedelta(days=7)
+    raise AssertionError("no full school week")
+
+
+@pytest.fixture
+def pupil(db, dt):
+    school = SchoolFactory(urn="222333")
+    SchoolStaffFactory(school=school, user=dt)
+    child = ChildFactory(la_child_id="C700001", current_school=school, date_of_birth=date(2014, 5, 1))
+    EnrolmentFactory(child=child, school=school, start=date(2024, 1, 8))
+    return child
+
+
+def test_dt_enters_a_week_of_marks_and_sees_the_rate_change(page, live_server, sign_in, check_a11y, dt, pupil):
+    days = _full_school_week()
+    sign_in(page, dt)
+    page.goto(f"{live_server.url}/attendance/child/{pupil.pk}/")
+    expect(page.get_by_test_id("pct-term")).to_contain_text("No data")
+    check_a11y(page)
+    page.goto(f"{live_server.url}/attendance/child/{pupil.pk}/week/{days[0].isoformat()}/")
+    expect(page.get_by_test_id("week-pct")).to_have_text("No data")
+    check_a11y(page)
+    for day in days:
+        page.get_by_label(f"{day:%A %-d %B} morning").select_option("/")
+        page.get_by_label(f"{day:%A %-d %B} afternoon").select_option("\\")
+    page.get_by_label(f"{days[4]:%A %-d %B} afternoon").select_option("N")
+    page.get_by_role("button", name="Save marks").click()
+    expect(page.get_by_test_id("week-pct")).to_have_text("90.0%")
+    check_a11y(page)
+    page.get_by_role("link", name="Back to attendance").click()
+    expect(page.get_by_test_id("pct-year")).to_contain_text("90.0%")
+    check_a11y(page)
+
+
+def test_caseworker_uploads_a_file_with_bad_rows_and_gets_the_row_report(
+    page, live_server, sign_in, check_a11y, caseworker, pupil, tmp_path
+):
+    day = _full_school_week()[0]
+    path = tmp_path / "marks.csv"
+    path.write_text(
+        "child_id,urn,date,session,code\n"
+        f"C700001,222333,{day.isoformat()},AM,/\n"
+        f"C700001,222333,{day.isoformat()},PM,H\n"
+        f"C999999,222333,{day.isoformat()},AM,/\n"
+    )
+    sign_in(page, caseworker)
+    page.goto(f"{live_server.url}/attendance/import/")
+    check_a11y(page)
+    page.get_by_label("Attendance file (CSV)").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_test_id("import-result")).to_have_text("File imported")
+    expect(page.get_by_test_id("inserted")).to_have_text("1")
+    report = page.get_by_test_id("row-errors")
+    expect(report).to_contain_text("H is retired")
+    expect(report).to_contain_text("No child with ID C999999")
+    check_a11y(page)
