@@ -42,6 +42,22 @@ class GdsForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.label_size = Size.SMALL
+        for field in self.fields.values():
+            _govuk_required_message(field)
+
+
+def _govuk_required_message(field) -> None:
+    """GOV.UK style: say what to do ("Enter the date of the PEP meeting"), not "This field is required"."""
+    if field.error_messages.get("required") != forms.Field.default_error_messages["required"]:
+        return
+    label = str(field.label or "an answer")
+    verb = "Select" if isinstance(field, forms.ChoiceField | forms.BooleanField) else "Enter"
+    if label.endswith("?"):
+        field.error_messages["required"] = f"{verb} an answer to “{label}”"
+        return
+    if len(label) > 1 and not label[1].isupper():
+        label = label[0].lower() + label[1:]
+    field.error_messages["required"] = f"{verb} {label}"
 
 
 class SectionForm(GdsForm):
@@ -383,16 +399,19 @@ class QAResponseForm(GdsForm):
 
 
 class ReopenForm(GdsForm):
-    reason = _text("Why is this approved PEP being reopened?")
+    reason = forms.CharField(label="Why is this approved PEP being reopened?", widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "Enter why this approved PEP is being reopened"})
 
 
 class CommentForm(GdsForm):
-    body = _text("Add a comment", rows=3,
-                 help_text="Everyone working on this PEP will be told there is a new comment.")
+    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Enter a comment"},
+                           help_text="Everyone working on this PEP will be told there is a new comment.")
 
 
 class AttachmentForm(GdsForm):
-    file = forms.FileField(label="Upload a file", help_text="PDF, Word document, JPG or PNG, up to 10MB")
+    file = forms.FileField(label="Upload a file", help_text="PDF, Word document, JPG or PNG, up to 10MB",
+                           error_messages={"required": "Select a file", "empty": "The selected file is empty"})
     description = forms.CharField(label="Description (optional)", required=False, max_length=200)
 
     def clean_file(self):

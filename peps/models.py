@@ -294,6 +294,10 @@ class Delegation(BaseModel):
             )
         ]
 
+    @property
+    def section_labels(self) -> list[str]:
+        return [Section.Kind(k).label for k in self.section_kinds if k in Section.Kind.values]
+
     def covers(self, kind: str) -> bool:
         return not self.section_kinds or kind in self.section_kinds
 

@@ -391,6 +391,8 @@ def pep_submit(*, actor, pep: PEP) -> PEP:
     problems = submission_problems(pep)
     if problems:
         raise ValidationError(problems)
+    # A reopened PEP whose sections are all still complete goes through "ready to submit" on the way.
+    _refresh_progress(pep, actor)
     pep.submitted_on = timezone.localdate()
     pep.qa_due = qa_deadline(pep.submitted_on)
     resubmitted = pep.status == PEP.Status.RETURNED

@@ -235,3 +235,47 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     pep.refresh_from_db()
     assert pep.status == PEP.Status.APPROVED
     assert pep.targets.get().pp_request_amount == 450
+
+
+def test_vsh_reopens_an_approved_pep_and_dt_delegates(page, live_server, sign_in, check_a11y, journey, dt, sw,
+                                                      caseworker, vsh, make_user):
+    from tests.peps.conftest import complete_sections
+
+    pep, today = journey["pep"], journey["today"]
+    services.pep_set_meeting(actor=sw, pep=pep, meeting_date=today)
+    services.target_save(actor=dt, pep=PEP.objects.get(pk=pep.pk), data={
+        "area": "Maths", "target": "Count to 100 in tens", "success_criteria": "Does it unaided", "who": "Teacher",
+        "by_when": today + timedelta(days=30)})
+    pep = complete_sections(pep, dt=dt, sw=sw)
+    services.pep_submit(actor=dt, pep=pep)
+    services.pep_qa(actor=caseworker, pep=PEP.objects.get(pk=pep.pk), rag=QAReview.Rag.GREEN)
+    colleague = make_user("designated_teacher", "colleague", email="colleague@school.example.org")
+
+    # The caseworker cannot reopen; the VSH can, with a reason.
+    sign_in(page, caseworker)
+    page.goto(f"{live_server.url}/peps/{pep.pk}/")
+    expect(page.get_by_role("link", name="Reopen this PEP")).to_have_count(0)
+    _switch(page, sign_in, vsh, live_server)
+    page.goto(f"{live_server.url}/peps/{pep.pk}/")
+    page.get_by_role("link", name="Reopen this PEP").click()
+    check_a11y(page)
+    page.get_by_role("button", name="Reopen PEP").click()
+    expect(page.get_by_role("link", name="Enter why this approved PEP is being reopened")).to_be_visible()
+    check_a11y(page)
+    page.get_by_label("Why is this approved PEP being reopened?").fill("The wrong school year was recorded")
+    page.get_by_role("button", name="Reopen PEP").click()
+    expect(page.get_by_test_id("pep-status")).to_have_text("In progress")
+    check_a11y(page)
+
+    # The DT lets a colleague complete the child's views.
+    _switch(page, sign_in, dt, live_server)
+    page.goto(f"{live_server.url}/peps/{pep.pk}/")
+    expect(page.get_by_role("button", name="Submit the PEP")).to_be_visible()
+    page.goto(f"{live_server.url}/peps/colleagues/")
+    check_a11y(page)
+    page.get_by_label("Colleague's email address").fill(colleague.email)
+    page.get_by_label("Child", exact=True).select_option(label="Robin Example")
+    page.get_by_label("Child's views and carer's views").check()
+    page.get_by_role("button", name="Add colleague").click()
+    expect(page.locator("table")).to_contain_text(str(colleague))
+    check_a11y(page)

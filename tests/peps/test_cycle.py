@@ -284,3 +284,12 @@ def test_create_term_peps_command_is_idempotent(child):
     call_command("create_term_peps")
     call_command("create_term_peps")
     assert PEP.objects.filter(child=child).count() == 1
+
+
+def test_a_reopened_pep_can_be_resubmitted_when_its_sections_are_still_complete(submitted_pep, caseworker, vsh, dt):
+    services.pep_qa(actor=caseworker, pep=submitted_pep, rag=QAReview.Rag.GREEN)
+    services.pep_reopen(actor=vsh, pep=PEP.objects.get(pk=submitted_pep.pk), reason="Correct the school")
+    pep = services.pep_submit(actor=dt, pep=PEP.objects.get(pk=submitted_pep.pk))
+    assert pep.status == S.SUBMITTED
+    assert list(pep.status_changes.order_by("at", "pk").values_list("to_status", flat=True))[-3:] == [
+        S.IN_PROGRESS, S.READY_TO_SUBMIT, S.SUBMITTED]
