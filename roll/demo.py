@@ -4,11 +4,15 @@ Deterministic for a seed. Safe to run twice: children are keyed by child ID (DEM
 so a second run adds only what is missing.
 """
 
+import enum
+import json
 import time
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.db import connection, models
+from django.utils import timezone
 
 from vschool.accounts.models import User
 from vschool.accounts.roles import Role
@@ -48,6 +52,50 @@ PHASE_NAMES = {School.Phase.PRIMARY: ("Primary School", "Community school"),
 PLACE_MIX = ["U4"] * 6 + ["U6"] * 6 + ["U1", "U3", "U3", "K2", "K2", "K2", "H5", "P1", "A4", "R1", "S1", "T0"]
 LEGAL_MIX = ["C2"] * 10 + ["C1"] * 3 + ["V2"] * 4 + ["E1", "E1", "J1", "L2"]
 BATCH = 5000
+
+
+class _Row:
+    """A row to insert: plain attributes (building 100,000 model instances costs more than inserting them)."""
+
+    pk = None
+    current_school = None
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+
+def _plain(value):
+    """Choices members as their plain values (database drivers adapt exact types)."""
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _insert(model, rows, batch: int = BATCH) -> None:
+    """INSERT rows with executemany, filling defaults (bulk_create's per-field work dominates at this scale)."""
+    if not rows:
+        return
+    now = timezone.now()
+    ops = connection.ops
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    sql = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    getters = []
+    for f in fields:
+        if isinstance(f, models.ForeignKey):
+            getters.append(lambda r, f=f: (getattr(getattr(r, f.name), "pk", None) if f.name in r.__dict__
+                                           else r.__dict__.get(f.attname)))
+        elif isinstance(f, models.DateTimeField):
+            getters.append(lambda r, f=f: ops.adapt_datetimefield_value(r.__dict__.get(f.name) or now))
+        elif isinstance(f, models.DateField):
+            getters.append(lambda r, f=f: ops.adapt_datefield_value(r.__dict__.get(f.name)))
+        elif isinstance(f, models.JSONField):
+            getters.append(lambda r, f=f: json.dumps(r.__dict__.get(f.name, f.get_default())))
+        else:
+            default = f.get_default()
+            getters.append(lambda r, f=f, d=default: _plain(r.__dict__.get(f.name, d)))
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), batch):
+            cursor.executemany(sql, [tuple(g(r) for g in getters) for r in rows[i:i + batch]])
 
 
 def _weighted(rng, mix):
@@ -178,7 +226,7 @@ def seed(ctx) -> None:
                 upn = ("A" if upn[0] != "A" else "B") + upn[1:]
         year = year_group(dob, ctx.today)
         plan = {
-            "child": Child(
+            "child": _Row(
                 la_child_id=la_child_id, legal_first_name=rng.choice(FIRST_NAMES),
                 legal_last_name=rng.choice(LAST_NAMES), preferred_name="", date_of_birth=dob,
                 sex=rng.choice([Child.Sex.MALE, Child.Sex.FEMALE]), ethnicity=rng.choice(ETHNICITIES), upn=upn,
@@ -204,13 +252,13 @@ def seed(ctx) -> None:
                 if rng.random() < 0.2 and start - timedelta(days=400) > dob + timedelta(days=4 * 365):
                     before = _school_for(rng, max(year - 1, 0), send, by_phase, 0.7)
                     if before is not None and before.pk != school.pk:
-                        plan["enrolments"].append(Enrolment(
+                        plan["enrolments"].append(_Row(
                             school=before, start=start - timedelta(days=400), end=start - timedelta(days=1),
                             leaving_reason="Care placement moved", kind=Enrolment.Kind.MAIN))
                 kind = (Enrolment.Kind.EARLY_YEARS if year < 0 else Enrolment.Kind.POST16 if year >= 12
                         else Enrolment.Kind.MAIN)
                 pattern = Enrolment.Pattern.PART_TIME if rng.random() < 0.03 else Enrolment.Pattern.FULL_TIME
-                plan["enrolments"].append(Enrolment(school=school, start=start, kind=kind, pattern=pattern))
+                plan["enrolments"].append(_Row(school=school, start=start, kind=kind, pattern=pattern))
                 child.current_school = school
         # Care history for looked-after children and care leavers.
         if cohort in (Child.Cohort.CLA, Child.Cohort.CARE_LEAVER):
@@ -221,7 +269,7 @@ def seed(ctx) -> None:
             for k, s in enumerate(starts):
                 end = starts[k + 1] - timedelta(days=1) if k + 1 < len(starts) else None
                 in_area = rng.random() < 0.7
-                plan["placements"].append(Placement(
+                plan["placements"].append(_Row(
                     start=s, end=end, place_code=rng.choice(PLACE_MIX), provider_code=rng.choice(
                         ["PR1", "PR1", "PR4", "PR5", "PR2"]), reason_new_episode="S" if k == 0 else rng.choice(
                         ["P", "P", "B", "T"]), postcode_district=f"ZZ{rng.randint(1, 30)}", in_area=in_area,
@@ -231,23 +279,23 @@ def seed(ctx) -> None:
             code = rng.choice(LEGAL_MIX)
             if rng.random() < 0.25 and code == "C2":
                 mid = on_roll_from + timedelta(days=max(span // 3, 1))
-                plan["legal"].append(LegalStatus(code="C1", start=on_roll_from, end=mid - timedelta(days=1)))
-                plan["legal"].append(LegalStatus(code="C2", start=mid))
+                plan["legal"].append(_Row(code="C1", start=on_roll_from, end=mid - timedelta(days=1)))
+                plan["legal"].append(_Row(code="C2", start=mid))
             else:
-                plan["legal"].append(LegalStatus(code=code, start=on_roll_from))
+                plan["legal"].append(_Row(code=code, start=on_roll_from))
             child.current_legal_status = plan["legal"][-1].code
         # A caseworker for every child on the roll in the looked-after cohorts.
         if cohort in (Child.Cohort.CLA, Child.Cohort.CARE_LEAVER) and caseworkers:
             cw = caseworkers[i % len(caseworkers)]
-            plan["allocations"].append(Allocation(role=Allocation.Role.CASEWORKER, user=cw, start=on_roll_from))
+            plan["allocations"].append(_Row(role=Allocation.Role.CASEWORKER, user=cw, start=on_roll_from))
             child.caseworker = cw
             if cohort == Child.Cohort.CLA and not on_roll_until and sw_user is not None and sw_count < 8 \
                     and child.current_school is not None:
-                plan["allocations"].append(Allocation(role=Allocation.Role.SOCIAL_WORKER, user=sw_user,
+                plan["allocations"].append(_Row(role=Allocation.Role.SOCIAL_WORKER, user=sw_user,
                                                       start=on_roll_from))
                 sw_count += 1
             else:
-                plan["allocations"].append(Allocation(
+                plan["allocations"].append(_Row(
                     role=Allocation.Role.SOCIAL_WORKER, person_name=f"{rng.choice(FIRST_NAMES)} "
                                                                      f"{rng.choice(LAST_NAMES)}",
                     person_contact="Children's social care", start=on_roll_from))
@@ -255,7 +303,10 @@ def seed(ctx) -> None:
             plans.append(plan)
 
     children = [p["child"] for p in plans]
-    Child.objects.bulk_create(children, batch_size=BATCH)
+    _insert(Child, children)
+    ids = dict(Child.objects.filter(la_child_id__startswith="DEMO").values_list("la_child_id", "pk"))
+    for c in children:
+        c.pk = ids[c.la_child_id]
     enrolments, placements, legal, allocations = [], [], [], []
     for p in plans:
         for rows, out in ((p["enrolments"], enrolments), (p["placements"], placements), (p["legal"], legal),
@@ -263,10 +314,10 @@ def seed(ctx) -> None:
             for row in rows:
                 row.child = p["child"]
                 out.append(row)
-    Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
-    Placement.objects.bulk_create(placements, batch_size=BATCH)
-    LegalStatus.objects.bulk_create(legal, batch_size=BATCH)
-    Allocation.objects.bulk_create(allocations, batch_size=BATCH)
+    _insert(Enrolment, enrolments)
+    _insert(Placement, placements)
+    _insert(LegalStatus, legal)
+    _insert(Allocation, allocations)
 
     if "dt" in ctx.users:
         SchoolStaff.objects.get_or_create(
