@@ -112,3 +112,17 @@ def test_roll_annotation_query_count_is_flat(child, week_days, django_assert_max
     with django_assert_max_num_queries(3):
         rows = list(annotate_term_attendance(Child.objects.all()))
     assert len(rows) == 31
+
+
+def test_weekly_return_feeds_rollup_and_rate(child, week_days, caseworker):
+    from django.core.exceptions import ValidationError
+
+    from attendance.services import weekly_return_save
+
+    weekly_return_save(actor=caseworker, child=child, week_start=week_days[2], possible=6, attended=3, authorised=1)
+    row = WeeklyAttendance.objects.get(child=child)
+    assert (row.week_start, row.possible, row.present, row.authorised, row.unauthorised) == (
+        week_days[0], 6, 3, 1, 2)
+    assert attendance_rate(child, week_days[0], week_days[-1]) == Decimal(1) / Decimal(2)
+    with pytest.raises(ValidationError):
+        weekly_return_save(actor=caseworker, child=child, week_start=week_days[0], possible=4, attended=5)
