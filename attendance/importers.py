@@ -28,6 +28,7 @@ from .schooldays import school_days_in_range
 # Current codes came into force on 19 August 2024; older marks need the historic mapping, not this import.
 EARLIEST_DATE = date(2024, 8, 19)
 MAX_REPORTED_ERRORS = 5000
+MARKS = SessionMark._meta.db_table
 STORED_ERRORS = 200
 
 COLUMN_ALIASES = {
@@ -362,7 +363,8 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL jit = off")
         # ON COMMIT DROP tables outlive an import nested in a longer transaction: start clean.
-        cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_codes, att_rows, att_dups, att_affected")
+        cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_codes, att_rows, att_dups, att_merge, "
+                       "att_affected")
         cursor.execute(
             "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
             + ", ".join(f"{c} text" for c in cols) + ") ON COMMIT DROP"
@@ -448,33 +450,41 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             _word_copy_errors(cursor, columns, ok, validator, result)
         lap("validate")
 
-        cursor.execute("CREATE TEMP TABLE att_affected (child_id bigint, week_start date) ON COMMIT DROP")
         dup_filter = "AND NOT EXISTS (SELECT 1 FROM att_dups x WHERE x.line_no = r.line_no)" if dups else ""
+        # Writers wait while the file merges (readers do not), so the probe below stays true until the insert.
+        cursor.execute(f"LOCK TABLE {MARKS} IN SHARE ROW EXCLUSIVE MODE")
+        # One probe of the unique index per row sorts the file into new and changed marks; unchanged ones drop out
+        # here and are never locked or rewritten.
         cursor.execute(f"""
-            WITH up AS (
-                INSERT INTO attendance_sessionmark
-                    (child_id, date, session, code, school_id, source, batch_id, recorded_at)
-                SELECT r.child_id, r.date, r.session, r.code, r.school_id, 'import', %(batch)s, now()
-                FROM att_rows r WHERE {ok} {dup_filter}
-                -- Unchanged marks are skipped before the upsert, so they are not locked or rewritten.
-                AND NOT EXISTS (SELECT 1 FROM attendance_sessionmark e WHERE e.child_id = r.child_id
-                                AND e.date = r.date AND e.session = r.session AND e.code = r.code)
-                ON CONFLICT (child_id, date, session) DO UPDATE SET
-                    previous_code = attendance_sessionmark.code, code = EXCLUDED.code,
-                    school_id = coalesce(EXCLUDED.school_id, attendance_sessionmark.school_id),
-                    source = EXCLUDED.source, batch_id = EXCLUDED.batch_id, recorded_at = EXCLUDED.recorded_at
-                WHERE attendance_sessionmark.code <> EXCLUDED.code
-                RETURNING child_id, date, session, code, previous_code, (xmax <> 0) AS was_update
-            ), chg AS (
-                INSERT INTO attendance_markchange (batch_id, child_id, date, session, old_code, new_code)
-                SELECT %(batch)s, child_id, date, session, previous_code, code FROM up WHERE was_update
-            ), aff AS (
-                INSERT INTO att_affected (child_id, week_start)
-                SELECT DISTINCT child_id, date_trunc('week', date)::date FROM up
-            )
-            SELECT count(*) FILTER (WHERE NOT was_update), count(*) FILTER (WHERE was_update) FROM up
+            CREATE TEMP TABLE att_merge ON COMMIT DROP AS
+            SELECT r.child_id, r.date, r.session, r.code, r.school_id, e.id AS mark_id, e.code AS old_code
+            FROM att_rows r
+            LEFT JOIN {MARKS} e ON e.child_id = r.child_id AND e.date = r.date AND e.session = r.session
+            WHERE {ok} {dup_filter} AND (e.id IS NULL OR e.code <> r.code)
+        """)
+        cursor.execute(f"""
+            INSERT INTO {MARKS} (child_id, date, session, code, school_id, source, batch_id, recorded_at)
+            SELECT child_id, date, session, code, school_id, 'import', %(batch)s, now()
+            FROM att_merge WHERE mark_id IS NULL
         """, {"batch": batch.pk})
-        result.inserted, result.updated = cursor.fetchone()
+        inserted = cursor.rowcount
+        cursor.execute(f"""
+            UPDATE {MARKS} m SET previous_code = x.old_code, code = x.code,
+                school_id = coalesce(x.school_id, m.school_id), source = 'import', batch_id = %(batch)s,
+                recorded_at = now()
+            FROM att_merge x WHERE x.mark_id IS NOT NULL AND m.id = x.mark_id
+        """, {"batch": batch.pk})
+        updated = cursor.rowcount
+        if updated:
+            cursor.execute("""
+                INSERT INTO attendance_markchange (batch_id, child_id, date, session, old_code, new_code)
+                SELECT %(batch)s, child_id, date, session, old_code, code FROM att_merge WHERE mark_id IS NOT NULL
+            """, {"batch": batch.pk})
+        cursor.execute("""
+            CREATE TEMP TABLE att_affected ON COMMIT DROP AS
+            SELECT DISTINCT child_id, date_trunc('week', date)::date AS week_start FROM att_merge
+        """)
+        result.inserted, result.updated = inserted, updated
         lap("merge")
         if result.inserted or result.updated:
             rollups_recompute_from_table_pg("att_affected")
