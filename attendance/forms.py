@@ -74,7 +74,7 @@ class ExclusionForm(forms.Form):
         self.helper = _helper(
             "Record exclusion",
             Field.radios("kind", legend_size=Size.SMALL), Field.text("start", field_width=10),
-            Field.text("days", field_width=4), Field.select("reason"), Field.checkbox("vs_consulted"),
+            Field.text("days", field_width=5), Field.select("reason"), Field.checkbox("vs_consulted"),
             Field.checkbox("vsh_notified"), Field.checkbox("sw_notified"), Field.textarea("notes"),
         )
 

@@ -71,3 +71,21 @@ def test_caseworker_uploads_a_file_with_bad_rows_and_gets_the_row_report(
     expect(report).to_contain_text("H is retired")
     expect(report).to_contain_text("No child with ID C999999")
     check_a11y(page)
+
+
+def test_caseworker_is_refused_a_suspension_past_the_yearly_limit(page, live_server, sign_in, check_a11y, caseworker,
+                                                                   pupil):
+    day = _full_school_week()[0]
+    sign_in(page, caseworker)
+    page.goto(f"{live_server.url}/attendance/child/{pupil.pk}/exclusions/new/")
+    check_a11y(page)
+    page.get_by_label("Start date").fill(day.strftime("%d/%m/%Y"))
+    page.get_by_label("Length in school days").fill("46")
+    page.get_by_label("Reason").select_option("PD")
+    page.get_by_role("button", name="Record exclusion").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The limit is 45 days")
+    check_a11y(page)
+    page.get_by_label("Length in school days").fill("3")
+    page.get_by_role("button", name="Record exclusion").click()
+    expect(page.get_by_test_id("suspension-days")).to_have_text("3")
+    check_a11y(page)
