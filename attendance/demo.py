@@ -1,4 +1,4 @@
-"""Demo attendance: realistic marks for ctx.years school years, weekly rollups, some suspensions and part-time
+"""Demo attendance: realistic marks for the last ctx.years years, weekly rollups, some suspensions and part-time
 timetables. Deterministic (each child's marks come from a generator seeded by the demo seed and their child ID).
 Safe to run twice: children who already have marks are left alone.
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 from . import codes
 from .models import Exclusion, PartTimeTimetable, SessionMark, WeeklyAttendance
 from .rollups import _FIELD
-from .schooldays import add_school_days, monday, school_days_in_range, school_year_start
+from .schooldays import add_school_days, monday, school_days_in_range
 
 # Above this many marks the unique index is rebuilt after the load rather than maintained row by row.
 REBUILD_INDEX_ABOVE = 500_000
@@ -97,7 +97,9 @@ def _eligible_children(ctx):
 def seed(ctx) -> None:
     started = time.monotonic()
     today = ctx.today
-    first_day = date(school_year_start(today).year - max(ctx.years, 1) + 1, 9, 1)
+    # ctx.years of history back from today (one year is about 190 school days, 380 marks a child), never before
+    # the current codes came in.
+    first_day = max(date(today.year - max(ctx.years, 1), today.month, min(today.day, 28)), date(2024, 8, 19))
     all_days = school_days_in_range(first_day, today - timedelta(days=1))
     children = list(_eligible_children(ctx))
     if connection.vendor != "postgresql" and len(children) > SQLITE_MAX_CHILDREN:

@@ -240,6 +240,10 @@ def import_attendance(fileobj, *, filename: str = "upload.csv", actor=None, dry_
     result.seconds = time.perf_counter() - started
     if keep:
         result.batch = _save_batch(result, actor)
+        if not dry_run and (result.inserted or result.updated):
+            from .tasks import queue_attendance_scan
+
+            queue_attendance_scan()
     return result
 
 
