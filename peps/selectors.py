@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -107,7 +107,10 @@ def my_pep_list(*, user) -> QuerySet[PEP]:
         Q(status__in=[*PEP.OPEN_STATUSES, PEP.Status.SUBMITTED])
         | Q(academic_year=term.academic_year, term=term.term)
     ).exclude(status=PEP.Status.CANCELLED)
-    return with_progress(qs).order_by("meeting_date", "child__legal_last_name", "pk")
+    if is_vs_staff(user):
+        # For Virtual School staff, "mine" is their caseload; the tracker shows everyone's.
+        qs = qs.filter(child__caseworker=user)
+    return with_progress(qs).order_by(F("meeting_date").asc(nulls_first=True), "child__legal_last_name", "pk")
 
 
 def tracker_list(*, user, filters: dict | None = None):

@@ -242,3 +242,11 @@ def test_arrangements_section_lists_previous_schools(client, pep, dt):
     client.force_login(dt)
     response = client.get(reverse("peps:section_edit", args=[pep.pk, "arrangements"]))
     assert "Old Mill Primary (1 September 2020 to 20 July 2023)" in response.content.decode()
+
+
+def test_my_peps_for_a_caseworker_is_their_caseload(client, pep, caseworker, make_user):
+    other = make_user("vs_staff", "other-caseworker")
+    client.force_login(other)
+    assert client.get(reverse("peps:my_peps")).context["rows"] == []
+    client.force_login(caseworker)
+    assert [row[0].pk for row in client.get(reverse("peps:my_peps")).context["rows"]] == [pep.pk]
