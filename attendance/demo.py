@@ -6,11 +6,9 @@ On PostgreSQL the marks stream through COPY (tens of millions of rows); elsewher
 is only meant for a few thousand children.
 """
 
-import io
 import random
 import time
 import zlib
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import connection
@@ -25,6 +23,7 @@ from .schooldays import add_school_days, monday, school_days_in_range
 # Above this many marks the unique index is rebuilt after the load rather than maintained row by row.
 REBUILD_INDEX_ABOVE = 500_000
 NULL = "\\N"
+ESCAPED_BACKSLASH = "\\\\"  # a "\\" code in COPY's text format
 SQLITE_MAX_CHILDREN = 3000
 
 ILLNESS = ["I", "I", "I", "M"]
@@ -145,97 +144,127 @@ def seed(ctx) -> None:
             for day, session, code in child_marks(rng, days, profile, suspended, part_time):
                 yield child_id, school_id, day, session, code
 
-    weekly: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
-    slot = {"possible": 0, "present": 1, "approved": 2, "authorised": 3, "unauthorised": 4, "not_possible": 5}
-
-    def counted(source):
-        mondays: dict[date, date] = {}
-        for child_id, school_id, day, session, code in source:
-            wk = mondays.get(day)
-            if wk is None:
-                wk = mondays[day] = monday(day)
-            row = weekly[(child_id, wk)]
-            cat = CATEGORY[code]
-            row[slot[_FIELD[cat]]] += 1
-            if cat != codes.NOT_POSSIBLE:
-                row[0] += 1
-            yield child_id, school_id, day, session, code
-
+    mondays = {d: monday(d) for d in all_days}
     if connection.vendor == "postgresql":
-        written = _copy_marks(counted(rows()), now, estimate=len(children) * len(all_days) * 2)
+        written, weekly_rows = _copy_marks(rows(), mondays, now, estimate=len(children) * len(all_days) * 2)
     else:
-        written = 0
-        batch = []
-        for child_id, school_id, day, session, code in counted(rows()):
-            batch.append(SessionMark(child_id=child_id, school_id=school_id, date=day, session=session, code=code,
-                                     source=SessionMark.Source.IMPORT, recorded_at=now))
-            if len(batch) >= 5000:
-                SessionMark.objects.bulk_create(batch)
-                written += len(batch)
-                batch = []
-        SessionMark.objects.bulk_create(batch)
-        written += len(batch)
-    _write_weekly(weekly)
+        written, weekly_rows = _bulk_marks(rows(), mondays, now)
     Exclusion.objects.bulk_create(exclusions, batch_size=2000)
     PartTimeTimetable.objects.bulk_create(timetables, batch_size=2000)
     seconds = time.monotonic() - started
-    ctx.say(f"  attendance: {written} marks for {len(children)} children, {len(weekly)} weekly rows, "
+    ctx.say(f"  attendance: {written} marks for {len(children)} children, {weekly_rows} weekly rows, "
             f"{len(exclusions)} suspensions, {len(timetables)} part-time timetables in {seconds:.1f}s "
             f"({written / max(seconds, 0.001):,.0f} marks/s)")
 
 
-def _copy_marks(source, now, *, estimate: int) -> int:
-    """Stream marks into the table with COPY (text format); rebuild the unique index after a very large load."""
+# For each code, the weekly counters it adds to: possible, present, approved, authorised, unauthorised, not possible.
+_SLOT = {"present": 1, "approved": 2, "authorised": 3, "unauthorised": 4, "not_possible": 5}
+CODE_SLOTS = {
+    code: ((_SLOT[_FIELD[cat]],) if cat == codes.NOT_POSSIBLE else (0, _SLOT[_FIELD[cat]]))
+    for code, cat in CATEGORY.items()
+}
+WEEKLY_FIELDS = ["possible", "present", "approved", "authorised", "unauthorised", "not_possible"]
+
+
+def _weekly_of_child(marks, mondays):
+    """Count one child's marks by week as they stream past; returns (marks, {monday: counters})."""
+    weeks: dict[date, list[int]] = {}
+    out = []
+    for child_id, school_id, day, session, code in marks:
+        wk = mondays[day]
+        counters = weeks.get(wk)
+        if counters is None:
+            counters = weeks[wk] = [0, 0, 0, 0, 0, 0]
+        for i in CODE_SLOTS[code]:
+            counters[i] += 1
+        out.append((child_id, school_id, day, session, code))
+    return out, weeks
+
+
+def _by_child(source):
+    """Group the mark stream by child (it arrives child by child)."""
+    current, batch = None, []
+    for row in source:
+        if row[0] != current and batch:
+            yield batch
+            batch = []
+        current = row[0]
+        batch.append(row)
+    if batch:
+        yield batch
+
+
+def _bulk_marks(source, mondays, now) -> tuple[int, int]:
+    written = weekly_rows = 0
+    marks_batch, weekly_batch = [], []
+    for child_marks_ in _by_child(source):
+        marks, weeks = _weekly_of_child(child_marks_, mondays)
+        child_id = marks[0][0]
+        marks_batch += [SessionMark(child_id=c, school_id=s, date=d, session=se, code=co,
+                                    source=SessionMark.Source.IMPORT, recorded_at=now) for c, s, d, se, co in marks]
+        weekly_batch += [WeeklyAttendance(child_id=child_id, week_start=wk, **dict(zip(WEEKLY_FIELDS, c, strict=True)))
+                         for wk, c in weeks.items()]
+        if len(marks_batch) >= 5000:
+            SessionMark.objects.bulk_create(marks_batch)
+            WeeklyAttendance.objects.bulk_create(weekly_batch, ignore_conflicts=True)
+            written += len(marks_batch)
+            weekly_rows += len(weekly_batch)
+            marks_batch, weekly_batch = [], []
+    SessionMark.objects.bulk_create(marks_batch)
+    WeeklyAttendance.objects.bulk_create(weekly_batch, ignore_conflicts=True)
+    return written + len(marks_batch), weekly_rows + len(weekly_batch)
+
+
+def _copy_marks(source, mondays, now, *, estimate: int) -> tuple[int, int]:
+    """Stream marks into the table with COPY (text format), and the weekly rollups after them.
+
+    Weekly rows are spooled to a temporary file as each child's marks pass, so memory stays flat at any roll size.
+    After a very large load the unique index is rebuilt once instead of being maintained row by row.
+    """
+    import tempfile
+
     table = SessionMark._meta.db_table
     rebuild = estimate > REBUILD_INDEX_ABOVE
-    stamp = now.isoformat()
-    written = 0
-    with connection.cursor() as cursor:
+    suffix = f"\timport\t{now.isoformat()}\n"
+    iso = {d: d.isoformat() for d in mondays}
+    written = weekly_rows = 0
+    with connection.cursor() as cursor, tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         if rebuild:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT uniq_mark_child_date_session")
         with cursor.cursor.copy(
             f"COPY {table} (child_id, school_id, date, session, code, source, recorded_at) FROM STDIN"
         ) as copy:
-            buf = io.StringIO()
-            for child_id, school_id, day, session, code in source:
-                if code == "\\":
-                    code = "\\\\"
-                school = school_id if school_id else NULL
-                buf.write(f"{child_id}\t{school}\t{day}\t{session}\t{code}\timport\t{stamp}\n")
-                written += 1
-                if written % 200_000 == 0:
-                    copy.write(buf.getvalue())
-                    buf = io.StringIO()
-            copy.write(buf.getvalue())
+            lines = []
+            for child_marks_ in _by_child(source):
+                marks, weeks = _weekly_of_child(child_marks_, mondays)
+                child_id, school_id = marks[0][0], marks[0][1]
+                prefix = f"{child_id}\t{school_id if school_id else NULL}\t"
+                for _, _, day, session, code in marks:
+                    lines.append(prefix + iso[day] + "\t" + session + "\t"
+                                 + (ESCAPED_BACKSLASH if code == "\\" else code) + suffix)
+                written += len(marks)
+                for wk, c in weeks.items():
+                    spool.write(f"{child_id}\t{wk.isoformat()}\t{c[0]}\t{c[1]}\t{c[2]}\t{c[3]}\t{c[4]}\t{c[5]}\n")
+                weekly_rows += len(weeks)
+                if len(lines) >= 100_000:
+                    copy.write("".join(lines))
+                    lines = []
+            copy.write("".join(lines))
         if rebuild:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT uniq_mark_child_date_session "
                            "UNIQUE (child_id, date, session)")
+        spool.seek(0)
+        cursor.execute("DROP TABLE IF EXISTS demo_weekly")
+        cursor.execute("CREATE TEMP TABLE demo_weekly (child_id bigint, week_start date, "
+                       + ", ".join(f"{n} smallint" for n in WEEKLY_FIELDS) + ") ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY demo_weekly (child_id, week_start, {', '.join(WEEKLY_FIELDS)}) FROM STDIN") as copy:
+            while chunk := spool.read(1 << 20):
+                copy.write(chunk)
+        cursor.execute(f"""
+            INSERT INTO attendance_weeklyattendance (child_id, week_start, {', '.join(WEEKLY_FIELDS)}, updated_at)
+            SELECT child_id, week_start, {', '.join(WEEKLY_FIELDS)}, now() FROM demo_weekly
+            ON CONFLICT (child_id, week_start) DO NOTHING
+        """)
+        cursor.execute("DROP TABLE demo_weekly")
         cursor.execute(f"ANALYZE {table}")
-    return written
-
-
-def _write_weekly(weekly) -> None:
-    names = ["possible", "present", "approved", "authorised", "unauthorised", "not_possible"]
-    if connection.vendor == "postgresql":
-        now = timezone.now().isoformat()
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS demo_weekly")
-            cursor.execute("CREATE TEMP TABLE demo_weekly (child_id bigint, week_start date, "
-                           + ", ".join(f"{n} smallint" for n in names) + ", updated_at timestamptz) ON COMMIT DROP")
-            with cursor.cursor.copy(
-                f"COPY demo_weekly (child_id, week_start, {', '.join(names)}, updated_at) FROM STDIN"
-            ) as copy:
-                for (child_id, wk), row in weekly.items():
-                    copy.write_row((child_id, wk, *row, now))
-            cursor.execute(f"""
-                INSERT INTO attendance_weeklyattendance (child_id, week_start, {', '.join(names)}, updated_at)
-                SELECT child_id, week_start, {', '.join(names)}, updated_at FROM demo_weekly
-                ON CONFLICT (child_id, week_start) DO NOTHING
-            """)
-            cursor.execute("DROP TABLE demo_weekly")
-        return
-    WeeklyAttendance.objects.bulk_create(
-        [WeeklyAttendance(child_id=c, week_start=w, **dict(zip(names, row, strict=True)))
-         for (c, w), row in weekly.items()],
-        batch_size=2000, ignore_conflicts=True,
-    )
+    return written, weekly_rows
