@@ -66,9 +66,13 @@ def is_dt_of_child(user, child) -> bool:
 def is_allocated_sw(user, child) -> bool:
     if not has_role(user, Role.SOCIAL_WORKER):
         return False
-    from roll.models import Allocation
+    key = f"_peps_sw_of_{child.pk}"
+    if not hasattr(user, key):
+        from roll.models import Allocation
 
-    return Allocation.objects.current().filter(child=child, role=Allocation.Role.SOCIAL_WORKER, user=user).exists()
+        setattr(user, key, Allocation.objects.current().filter(
+            child=child, role=Allocation.Role.SOCIAL_WORKER, user=user).exists())
+    return getattr(user, key)
 
 
 @rules.predicate

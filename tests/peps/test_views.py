@@ -250,3 +250,11 @@ def test_my_peps_for_a_caseworker_is_their_caseload(client, pep, caseworker, mak
     assert client.get(reverse("peps:my_peps")).context["rows"] == []
     client.force_login(caseworker)
     assert [row[0].pk for row in client.get(reverse("peps:my_peps")).context["rows"]] == [pep.pk]
+
+
+@pytest.mark.parametrize("username", ["dt", "sw", "caseworker"])
+def test_detail_page_query_count_is_bounded(client, ready_pep, username, dt, sw, caseworker,
+                                            django_assert_max_num_queries):
+    client.force_login({"dt": dt, "sw": sw, "caseworker": caseworker}[username])
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("peps:pep_detail", args=[ready_pep.pk])).status_code == 200
