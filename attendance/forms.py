@@ -113,3 +113,15 @@ class AlternativeProvisionForm(forms.Form):
             Field.text("provider"), Field.text("days"), Field.text("hours_per_week", field_width=4),
             Field.text("start", field_width=10), Field.text("end", field_width=10),
         )
+
+
+class PartTimeReviewForm(forms.Form):
+    next_review = date_field("Next review due", required=False)
+    end = date_field("End date", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_review"].help_text = "Leave blank to review again in half a term"
+        self.fields["end"].help_text = "Only if the timetable has ended and the child is back full time"
+        self.helper = _helper("Record review", Field.text("next_review", field_width=10),
+                              Field.text("end", field_width=10))

@@ -36,6 +36,13 @@ BOARD_SCHOOL_DAYS = 15
 PROVISION_FROM_DAY = 6
 
 
+def _rescan() -> None:
+    """Raise (or clear) the attendance alerts as soon as the record is committed."""
+    from .tasks import queue_attendance_scan
+
+    queue_attendance_scan()
+
+
 def _check(actor, perm: str, obj) -> None:
     if not actor.has_perm(perm, obj):
         raise PermissionDenied
@@ -202,6 +209,7 @@ def exclusion_record(*, actor, child, kind: str, start: date, reason: str, days:
     exclusion.full_clean()
     exclusion.save()
     transaction.on_commit(lambda: _notify_exclusion(exclusion))
+    _rescan()
     return exclusion
 
 
@@ -241,6 +249,7 @@ def part_time_timetable_record(*, actor, child, hours_per_week: Decimal, reason:
     ptt.stamp(actor)
     ptt.full_clean()
     ptt.save()
+    _rescan()
     return ptt
 
 

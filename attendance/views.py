@@ -18,6 +18,7 @@ from .forms import (
     AlternativeProvisionForm,
     ExclusionForm,
     ImportForm,
+    PartTimeReviewForm,
     PartTimeTimetableForm,
     WeeklyReturnForm,
 )
@@ -193,8 +194,10 @@ def weekly_return(request, child_pk, week_start):
     return redirect("attendance:week", child_pk=child.pk, week_start=start.isoformat())
 
 
-def _record_view(request, child_pk, *, perm, form_class, title, save):
+def _record_view(request, child_pk, *, perm, form_class, title, save, check=None):
     child = _child(request, child_pk)
+    if check is not None:
+        check(child)
     if not request.user.has_perm(perm, child):
         raise Http404("No such page")
     form = form_class(request.POST or None)
@@ -230,6 +233,23 @@ def part_time_add(request, child_pk):
 
     return _record_view(request, child_pk, perm="attendance.record_part_time", form_class=PartTimeTimetableForm,
                         title="Part-time timetable", save=save)
+
+
+@login_required
+def part_time_review(request, child_pk, pk):
+    from .models import PartTimeTimetable
+
+    def check(child):
+        if not PartTimeTimetable.objects.filter(pk=pk, child=child).exists():
+            raise Http404("No such timetable")
+
+    def save(child, data):
+        timetable = PartTimeTimetable.objects.get(pk=pk, child=child)
+        services.part_time_timetable_review(actor=request.user, timetable=timetable,
+                                            next_review=data["next_review"], end=data["end"])
+
+    return _record_view(request, child_pk, perm="attendance.record_part_time", form_class=PartTimeReviewForm,
+                        title="Part-time timetable review", save=save, check=check)
 
 
 @login_required

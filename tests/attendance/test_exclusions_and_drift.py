@@ -150,3 +150,10 @@ def test_board_deadline_rule(child, caseworker):
     Exclusion.objects.filter(pk=ex.pk).update(board_outcome="Upheld")
     _scan("attendance.board_deadline")
     assert not _open("attendance.board_deadline").exists()
+
+
+def test_recording_a_suspension_raises_an_alert_straight_away(child, caseworker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        exclusion_record(actor=caseworker, child=child, kind="suspension", start=_school_day_this_year(), days=2,
+                         reason="PD")
+    assert _open("attendance.exclusion_recorded").filter(child=child).exists()

@@ -87,3 +87,20 @@ def test_exclusion_form_shows_the_limit_message(client, child, caseworker, week_
     assert "The limit is 45 days" in response.content.decode()
     data["days"] = "2"
     assert client.post(url, data).status_code == 302
+
+
+def test_part_time_timetable_recorded_then_reviewed(client, child, caseworker, week_days):
+    from attendance.models import PartTimeTimetable
+
+    client.force_login(caseworker)
+    url = reverse("attendance:part_time_add", args=[child.pk])
+    data = {"hours_per_week": "15", "reason": "Phased return", "agreed_by": "Carer and social worker",
+            "start": week_days[0].strftime("%d/%m/%Y")}
+    assert client.post(url, data).status_code == 302
+    ptt = PartTimeTimetable.objects.get(child=child)
+    page = client.get(reverse("attendance:child_attendance", args=[child.pk])).content.decode()
+    review_url = reverse("attendance:part_time_review", args=[child.pk, ptt.pk])
+    assert review_url in page
+    assert client.post(review_url, {"end": week_days[4].strftime("%d/%m/%Y")}).status_code == 302
+    ptt.refresh_from_db()
+    assert ptt.end == week_days[4]
