@@ -70,15 +70,16 @@ def _plain(value):
 
 
 def _insert(model, rows, batch: int = BATCH) -> None:
-    """INSERT rows with executemany, filling defaults (bulk_create's per-field work dominates at this scale)."""
+    """Multi-row INSERTs, filling defaults (bulk_create's per-field work dominates at this scale)."""
     if not rows:
         return
     now = timezone.now()
     ops = connection.ops
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
-    sql = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    head = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES "
+    one = f"({', '.join(['%s'] * len(fields))})"
+    per_statement = max(1, min(batch, 30000 // len(fields)))  # stay under SQLite's bound-parameter limit
     getters = []
     for f in fields:
         if isinstance(f, models.ForeignKey):
@@ -94,8 +95,16 @@ def _insert(model, rows, batch: int = BATCH) -> None:
             default = f.get_default()
             getters.append(lambda r, f=f, d=default: _plain(r.__dict__.get(f.name, d)))
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), batch):
-            cursor.executemany(sql, [tuple(g(r) for g in getters) for r in rows[i:i + batch]])
+        if connection.vendor == "postgresql":  # COPY: the fast path; the portable path below is for SQLite
+            table = ops.quote_name(model._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for r in rows:
+                    copy.write_row([g(r) for g in getters])
+            return
+        for i in range(0, len(rows), per_statement):
+            chunk = rows[i:i + per_statement]
+            params = [v for r in chunk for v in (g(r) for g in getters)]
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
 
 def _weighted(rng, mix):
