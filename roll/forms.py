@@ -192,3 +192,39 @@ class Import903Form(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field("header"), Field("episodes"), submit="Check the files")
+
+
+class ChildEditForm(forms.Form):
+    legal_first_name = forms.CharField(label="Legal first name", max_length=100,
+                                       error_messages={"required": "Enter the legal first name"})
+    legal_last_name = forms.CharField(label="Legal last name", max_length=100,
+                                      error_messages={"required": "Enter the legal last name"})
+    preferred_name = forms.CharField(label="Preferred first name (optional)", max_length=100, required=False)
+    date_of_birth = date_field("Date of birth", help_text="For example, 27/3/2014")
+    sex = forms.ChoiceField(label="Sex", choices=Child.Sex.choices)
+    ethnicity = forms.CharField(label="Ethnicity code (optional)", max_length=8, required=False)
+    upn = forms.CharField(label="UPN (optional)", max_length=13, required=False)
+    cohort = forms.ChoiceField(label="Cohort", choices=Child.Cohort.choices)
+    uasc = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
+    send_status = forms.ChoiceField(label="SEND", choices=Child.Send.choices)
+    send_primary_need = forms.ChoiceField(label="Primary need (optional)", required=False,
+                                          choices=[("", "None recorded"), *codes.SEND_PRIMARY_NEEDS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("legal_first_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("legal_last_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("preferred_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("date_of_birth", field_width=Fixed.TEN), Field.select("sex"),
+            Field.text("ethnicity", field_width=Fixed.FIVE), Field.text("upn", field_width=Fixed.TWENTY),
+            Field.radios("cohort", legend_size=Size.SMALL), Field.checkbox("uasc"), Field.select("send_status"),
+            Field.select("send_primary_need"), submit="Save details",
+        )
+
+    @classmethod
+    def initial_for(cls, child) -> dict:
+        return {"legal_first_name": child.legal_first_name, "legal_last_name": child.legal_last_name,
+                "preferred_name": child.preferred_name, "date_of_birth": child.date_of_birth.strftime("%-d/%-m/%Y"),
+                "sex": child.sex, "ethnicity": child.ethnicity, "upn": child.upn, "cohort": child.cohort,
+                "uasc": child.uasc, "send_status": child.send_status, "send_primary_need": child.send_primary_need}

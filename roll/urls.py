@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/education/", views.child_education, name="child_education"),
     path("<int:pk>/care/", views.child_care, name="child_care"),
     path("<int:pk>/timeline/", views.child_timeline, name="child_timeline"),
+    path("<int:pk>/edit/", views.child_edit, name="child_edit"),
     path("<int:pk>/placements/add/", views.placement_add, name="placement_add"),
     path("<int:pk>/school-move/", views.school_move, name="school_move"),
     path("<int:pk>/allocations/", views.allocation_change, name="allocation_change"),

@@ -266,6 +266,23 @@ def _child_form(request, pk, form_class, title, intro, handle):
 
 
 @login_required
+def child_edit(request, pk):
+    _require_manage(request.user)
+    child = selectors.child_get(user=request.user, pk=pk)
+    form = forms.ChildEditForm(request.POST or None, initial=forms.ChildEditForm.initial_for(child))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(actor=request.user, child=child, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Details saved")
+            return redirect(child)
+    return _form_page(request, form, title="Change the child's details", child=child,
+                      status=400 if form.errors else 200)
+
+
+@login_required
 def placement_add(request, pk):
     def handle(child, form):
         d = form.cleaned_data

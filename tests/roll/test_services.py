@@ -180,3 +180,15 @@ def test_forms_for_vs_staff(client, caseworker, dt):
     assert client.get(reverse("roll:child_detail", args=[child.pk])).status_code == 200
     assert client.get(reverse("roll:placement_add", args=[child.pk])).status_code == 404
     assert client.get(reverse("roll:child_add")).status_code == 404
+
+
+def test_completing_a_903_record_clears_the_flag(client, caseworker):
+    child = ChildFactory(legal_first_name="Unknown", legal_last_name="(child 77)", needs_completion=True)
+    client.force_login(caseworker)
+    assert "has no names" in client.get(reverse("roll:child_detail", args=[child.pk])).content.decode()
+    response = client.post(reverse("roll:child_edit", args=[child.pk]), {
+        "legal_first_name": "Rae", "legal_last_name": "Holloway", "date_of_birth": "1/5/2014", "sex": "F",
+        "cohort": "cla", "send_status": "none", "upn": "b801200005001"})
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert not child.needs_completion and child.upn == "B801200005001" and child.upn_valid
