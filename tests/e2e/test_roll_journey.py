@@ -69,3 +69,31 @@ def test_designated_teacher_sees_only_their_pupils(page, live_server, sign_in, c
     response = page.goto(f"{live_server.url}/children/{other.pk}/")
     assert response.status == 404
     check_a11y(page)
+
+
+def test_vs_staff_forms_are_accessible_and_a_school_move_is_recorded(page, live_server, sign_in, check_a11y,
+                                                                       caseworker):
+    old = SchoolFactory(name="Elmwood Primary School", urn="811111")
+    SchoolFactory(name="Rowan Academy", urn="822222")
+    child = EnrolmentFactory(school=old, start=date(2023, 9, 4), child__legal_first_name="Tess",
+                             child__legal_last_name="Marlow").child
+    child.current_school = old
+    child.save()
+    sign_in(page, caseworker)
+    for path in ("add/", "import-903/", "schools/", f"{child.pk}/edit/", f"{child.pk}/placements/add/",
+                 f"{child.pk}/allocations/", f"{child.pk}/off-roll/"):
+        page.goto(f"{live_server.url}/children/{path}")
+        check_a11y(page)
+    page.goto(f"{live_server.url}/children/{child.pk}/school-move/")
+    check_a11y(page)
+    page.get_by_role("button", name="Record school move").click()  # empty: errors shown accessibly
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    check_a11y(page)
+    page.get_by_label("New school URN").fill("822222")
+    page.get_by_label("Start date").fill("1/9/2025")
+    page.get_by_role("button", name="Record school move").click()
+    expect(page.get_by_test_id("identity-bar")).to_contain_text("Rowan Academy")
+    check_a11y(page)
+    page.goto(f"{live_server.url}/children/{child.pk}/education/")
+    expect(page.locator("table")).to_contain_text("Elmwood Primary School")
+    check_a11y(page)
