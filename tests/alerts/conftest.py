@@ -51,7 +51,13 @@ def quiet_rule():
     """A second rule telling VS staff only."""
     board = Switchboard()
     rule = registry.register(
-        DriftRule(code="test.vs_only", title="VS-only check", severity="low", audience=("vsh",), compute=board.compute)
+        DriftRule(
+            code="test.vs_only",
+            title="VS-only check",
+            severity="low",
+            audience=("vsh",),
+            compute=board.compute,
+        )
     )
     yield board
     registry.unregister(rule.code)

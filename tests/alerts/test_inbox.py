@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 def world(test_rule, dt, sw, caseworker):
     school, other = SchoolFactory(name="Hillside Academy"), SchoolFactory(name="Lowfield School")
     SchoolStaffFactory(school=school, user=dt, start=date(2020, 1, 1))
-    mine = ChildFactory(legal_first_name="Ada", legal_last_name="Quill", current_school=school, caseworker=caseworker)
+    mine = ChildFactory(
+        legal_first_name="Ada", legal_last_name="Quill", current_school=school, caseworker=caseworker
+    )
     EnrolmentFactory(child=mine, school=school, start=date(2024, 1, 8))
     theirs = ChildFactory(legal_first_name="Ben", legal_last_name="Rook", current_school=other)
     EnrolmentFactory(child=theirs, school=other, start=date(2024, 1, 8))

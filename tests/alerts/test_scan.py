@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.roll.factories import ChildFactory, SchoolFactory
 from vschool.alerts import services
@@ -17,6 +18,8 @@ def test_raise_update_resolve_and_raise_again(test_rule, caseworker):
     report = services.scan_drift()
     assert report["test.no_widget"] == {"raised": 2, "updated": 0, "resolved": 0, "open": 2}
     alert_a = Alert.objects.get(child=a, resolved_at__isnull=True)
+    assert abs((timezone.now() - alert_a.raised_at).total_seconds()) < 60
+    assert alert_a.since == date(2026, 11, 2) and alert_a.snooze_reason == ""
     assert alert_a.assignee == caseworker  # the rule tells caseworkers: the child's caseworker gets it
     assert Alert.objects.get(child=b).assignee is None
     assert (alert_a.title, alert_a.severity, alert_a.detail, alert_a.due_at) == (
@@ -30,6 +33,7 @@ def test_raise_update_resolve_and_raise_again(test_rule, caseworker):
     report = services.scan_drift()
     assert report["test.no_widget"] == {"raised": 0, "updated": 1, "resolved": 1, "open": 1}
     alert_a.refresh_from_db()
+    assert alert_a.updated_at >= alert_a.raised_at
     assert (alert_a.detail, alert_a.due_at, alert_a.resolved_at) == ("changed", date(2026, 12, 8), None)
     assert Alert.objects.get(child=b).resolved_at is not None
 
@@ -67,7 +71,9 @@ def test_snooze_and_assignment_survive_updates(test_rule, caseworker, vsh):
     services.scan_drift()
     alert = Alert.objects.get(child=child)
     services.alert_assign(actor=caseworker, alert=alert, assignee=vsh)
-    services.alert_snooze(actor=caseworker, alert=alert, until=date(2099, 1, 1), reason="Waiting for the school")
+    services.alert_snooze(
+        actor=caseworker, alert=alert, until=date(2099, 1, 1), reason="Waiting for the school"
+    )
     test_rule.children = {child: ("two", None)}
     services.scan_drift()
     alert.refresh_from_db()

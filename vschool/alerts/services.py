@@ -14,7 +14,7 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import registry
@@ -55,49 +55,139 @@ def _caseworkers(child_ids: set[int]) -> dict[int, int | None]:
     return out
 
 
+_FIELDS = ["title", "severity", "detail", "child_id", "school_id", "since", "due_at"]
+_PG_TYPES = ["varchar", "varchar", "varchar", "bigint", "bigint", "date", "date"]
+
+
+def _update_rows(rows: list[tuple], now) -> None:
+    """Write (pk, *_FIELDS) rows in a few UPDATE ... FROM (VALUES ...) statements.
+
+    Django's bulk_update builds one CASE per field per row, which grows quadratically; a joined VALUES list keeps a
+    nightly scan that touches most of a 100k roll to seconds. Both PostgreSQL and SQLite (3.33+) take this form;
+    any other database falls back to bulk_update.
+    """
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        objs = [Alert(pk=r[0], updated_at=now, **dict(zip(_FIELDS, r[1:], strict=True))) for r in rows]
+        Alert.objects.bulk_update(objs, [*UPDATABLE, "updated_at"], batch_size=500)
+        return
+    qn = connection.ops.quote_name
+    table = qn(Alert._meta.db_table)
+    columns = [Alert._meta.get_field(f).column for f in _FIELDS]
+    if vendor == "postgresql":
+        placeholder = "(" + ", ".join(["%s::bigint", *[f"%s::{t}" for t in _PG_TYPES]]) + ")"
+    else:
+        placeholder = "(" + ", ".join(["%s"] * (len(_FIELDS) + 1)) + ")"
+    names = ", ".join(["id", *[qn(c) for c in columns]])
+    sets = ", ".join(f"{qn(c)} = v.{qn(c)}" for c in columns)
+    ops = connection.ops
+    since_at, due_at = 1 + _FIELDS.index("since"), 1 + _FIELDS.index("due_at")
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 500):
+            sql = (
+                f"WITH v({names}) AS (VALUES {', '.join([placeholder] * len(chunk))}) "
+                f"UPDATE {table} SET {sets}, {qn('updated_at')} = %s FROM v WHERE {table}.{qn('id')} = v.id"
+            )
+            params = []
+            for row in chunk:
+                row = list(row)
+                row[since_at], row[due_at] = (
+                    ops.adapt_datefield_value(row[since_at]),
+                    ops.adapt_datefield_value(row[due_at]),
+                )
+                params.extend(row)
+            cursor.execute(sql, [*params, ops.adapt_datetimefield_value(now)])
+
+
+_INSERT_FIELDS = [
+    "rule_code",
+    "subject_type_id",
+    "subject_id",
+    *_FIELDS,
+    "assignee_id",
+    "raised_at",
+    "updated_at",
+    "snooze_reason",
+]
+
+
+def _insert_rows(rows: list[tuple], now) -> None:
+    """Insert new alerts as (rule_code, subject_type_id, subject_id, *_FIELDS, assignee_id) rows.
+
+    A multi-row INSERT that skips a row another scan raised a moment ago (the partial unique index keeps one open
+    alert per rule and subject). bulk_create spends most of its time building model instances and SQL per field;
+    this is several times faster for a rule that holds for a large part of the roll.
+    """
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        objs = [Alert(**dict(zip(_INSERT_FIELDS[:-3], r, strict=True))) for r in rows]
+        Alert.objects.bulk_create(objs, batch_size=_BATCH, ignore_conflicts=True)
+        return
+    qn = connection.ops.quote_name
+    table = qn(Alert._meta.db_table)
+    names = ", ".join(qn(Alert._meta.get_field(f).column) for f in _INSERT_FIELDS)
+    placeholder = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
+    verb, tail = ("INSERT", " ON CONFLICT DO NOTHING") if vendor == "postgresql" else ("INSERT OR IGNORE", "")
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    since_at, due_at = 3 + _FIELDS.index("since"), 3 + _FIELDS.index("due_at")
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 1000):
+            params = []
+            for row in chunk:
+                row = list(row)
+                row[since_at], row[due_at] = (
+                    ops.adapt_datefield_value(row[since_at]),
+                    ops.adapt_datefield_value(row[due_at]),
+                )
+                params.extend((*row, stamp, stamp, ""))
+            sql = f"{verb} INTO {table} ({names}) VALUES {', '.join([placeholder] * len(chunk))}{tail}"
+            cursor.execute(sql, params)
+
+
 def _scan_rule(rule: registry.DriftRule, now) -> RuleCounts:
     counts = RuleCounts()
     findings: dict[tuple[int, str], registry.Finding] = {}
+    ct_ids: dict[type, int] = {}
     for finding in rule.compute():
-        ct = ContentType.objects.get_for_model(finding.subject, for_concrete_model=True)
-        findings[(ct.pk, str(finding.subject.pk))] = finding
+        cls = type(finding.subject)
+        ct_id = ct_ids.get(cls)
+        if ct_id is None:
+            ct_id = ct_ids[cls] = ContentType.objects.get_for_model(cls, for_concrete_model=True).pk
+        findings[(ct_id, str(finding.subject.pk))] = finding
 
+    # Plain tuples, not model instances: a rule can hold for most of a 100k roll.
     open_alerts = {
-        (a.subject_type_id, a.subject_id): a
-        for a in Alert.objects.filter(rule_code=rule.code, resolved_at__isnull=True).only(
-            "pk",
-            "subject_type_id",
-            "subject_id",
-            *[f if f not in ("child", "school") else f"{f}_id" for f in UPDATABLE],
+        (row[1], row[2]): (row[0], row[3:])
+        for row in Alert.objects.filter(rule_code=rule.code, resolved_at__isnull=True).values_list(
+            "pk", "subject_type_id", "subject_id", *_FIELDS
         )
     }
-    to_create: list[Alert] = []
-    to_update: list[Alert] = []
+    title = rule.title[:200]
+    to_create: list[list] = []
+    to_update: list[tuple] = []
     for key, f in findings.items():
-        wanted = {
-            "title": rule.title[:200],
-            "severity": f.severity or rule.severity,
-            "detail": (f.detail or "")[:300],
-            "child_id": f.child_id,
-            "school_id": f.school_id,
-            "since": f.since,
-            "due_at": f.due,
-        }
-        alert = open_alerts.get(key)
-        if alert is None:
-            to_create.append(Alert(rule_code=rule.code, subject_type_id=key[0], subject_id=key[1], **wanted))
-            continue
-        if any(getattr(alert, k) != v for k, v in wanted.items()):
-            for k, v in wanted.items():
-                setattr(alert, k, v)
-            alert.updated_at = now
-            to_update.append(alert)
+        wanted = (
+            title,
+            f.severity or rule.severity,
+            (f.detail or "")[:300],
+            f.child_id,
+            f.school_id,
+            f.since,
+            f.due,
+        )
+        current = open_alerts.get(key)
+        if current is None:
+            to_create.append([rule.code, key[0], key[1], *wanted, None])
+        elif current[1] != wanted:
+            to_update.append((current[0], *wanted))
 
     if to_create and "caseworker" in rule.audience:
-        owners = _caseworkers({a.child_id for a in to_create if a.child_id})
-        for a in to_create:
-            a.assignee_id = owners.get(a.child_id)
-    gone = [a.pk for key, a in open_alerts.items() if key not in findings]
+        child_at = 3 + _FIELDS.index("child_id")
+        owners = _caseworkers({row[child_at] for row in to_create if row[child_at]})
+        for row in to_create:
+            row[-1] = owners.get(row[child_at])
+    gone = [pk for key, (pk, _values) in open_alerts.items() if key not in findings]
 
     with transaction.atomic():
         for chunk in _chunks(gone):
@@ -105,9 +195,9 @@ def _scan_rule(rule: registry.DriftRule, now) -> RuleCounts:
                 resolved_at=now, updated_at=now
             )
         if to_update:
-            Alert.objects.bulk_update(to_update, [*UPDATABLE, "updated_at"], batch_size=500)
-        # A concurrent scan may have raised the same alert a moment ago: the partial unique index keeps one.
-        Alert.objects.bulk_create(to_create, batch_size=_BATCH, ignore_conflicts=True)
+            _update_rows(to_update, now)
+        if to_create:
+            _insert_rows(to_create, now)
     counts.raised, counts.updated = len(to_create), len(to_update)
     counts.open = len(findings)
     return counts
