@@ -115,9 +115,12 @@ class ChildFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        if value.isdigit():
-            return qs.filter(current_school__urn=value)
-        return qs.filter(current_school__name__icontains=value)
+        from .models import School
+
+        # Find the few matching schools first, then their pupils through the current_school index.
+        schools = School.objects.filter(urn=value) if value.isdigit() else School.objects.filter(
+            name__icontains=value)
+        return qs.filter(current_school__in=schools.values("pk"))
 
     def filter_area(self, qs, name, value):
         if value == "in":
