@@ -196,3 +196,18 @@ def test_repeated_calls_do_not_query(django_assert_num_queries):
             add_school_days(date(2026, 9, 1), i)
             school_days_between(date(2026, 9, 1), date(2027, 7, 1))
             add_deadline_days(date(2026, 11, 2), 3)
+
+
+def test_a_school_follows_its_own_calendar():
+    from tests.roll.factories import SchoolFactory
+    from vschool.calendar.services import calendar_for_school
+
+    school, other = SchoolFactory(), SchoolFactory()
+    cal = SchoolCalendar.objects.create(name="Out-of-area authority")
+    cal.schools.add(school)
+    Closure.objects.create(calendar=cal, date=date(2026, 11, 11))
+    assert calendar_for_school(school) == cal.pk
+    assert calendar_for_school(other.pk) is None
+    assert calendar_for_school(None) is None
+    assert not is_school_day(date(2026, 11, 11), calendar=calendar_for_school(school))
+    assert is_school_day(date(2026, 11, 11), calendar=calendar_for_school(other))

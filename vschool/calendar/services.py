@@ -7,7 +7,7 @@ A *school day* is a weekday inside the calendar's term dates that is neither an 
 for the academic years it has terms for, and the authority's otherwise. For an academic year with no term dates in
 the database at all, the built-in English pattern in `defaults.py` applies, so deadlines never stop moving.
 
-Term dates and closures are read from the database once (two queries) and kept in a small per-process cache. Saving
+Term dates, closures and school calendars are read from the database once (three queries) and kept in a small per-process cache. Saving
 or deleting a TermDate, Closure, SchoolCalendar or the Authority clears it in this process at once; other processes
 reload after `CALENDAR_CACHE_SECONDS` (default 300). So the arithmetic is safe to call per row of a list.
 """
@@ -116,7 +116,7 @@ def _ttl() -> float:
 
 
 def _rows() -> dict:
-    """Every term date and closure, grouped by calendar id (None = authority). Two queries, cached."""
+    """Every term date, closure and school-calendar link, by calendar id (None = authority). Three queries."""
     with _lock:
         rows = _state["rows"]
         if rows is not None:
@@ -133,8 +133,25 @@ def _rows() -> dict:
         closures: dict = {}
         for cal_id, day in Closure.objects.values_list("calendar_id", "date"):
             closures.setdefault(cal_id, set()).add(day)
-        _state.update(rows={"terms": terms, "closures": closures}, loaded_at=time.monotonic(), calendars={})
+        from .models import SchoolCalendar
+
+        schools = dict(SchoolCalendar.schools.through.objects.values_list("school_id", "schoolcalendar_id"))
+        _state.update(
+            rows={"terms": terms, "closures": closures, "schools": schools},
+            loaded_at=time.monotonic(),
+            calendars={},
+        )
         return _state["rows"]
+
+
+def calendar_for_school(school) -> int | None:
+    """The SchoolCalendar (pk) a school follows, or None for the authority's calendar. Pass the result as
+    `calendar=` to the day arithmetic. Accepts a School or its pk; cached with the term dates."""
+    school_id = getattr(school, "pk", school)
+    if school_id is None:
+        return None
+    with _lock:
+        return _rows()["schools"].get(school_id)
 
 
 def _calendar_key(calendar) -> int | None:
