@@ -104,3 +104,25 @@ def test_part_time_timetable_recorded_then_reviewed(client, child, caseworker, w
     assert client.post(review_url, {"end": week_days[4].strftime("%d/%m/%Y")}).status_code == 302
     ptt.refresh_from_db()
     assert ptt.end == week_days[4]
+
+
+def test_child_tab_query_count_does_not_grow_with_history(client, child, caseworker, django_assert_max_num_queries):
+    import random as rnd
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from attendance import demo
+    from vschool.core.demo import DemoContext
+
+    client.force_login(caseworker)
+    url = reverse("attendance:child_attendance", args=[child.pk])
+    client.get(url)  # warm caches
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    demo.seed(DemoContext(children=1, seed=1, years=1, today=timezone.localdate() - timedelta(days=1), password="x",
+                          rng=rnd.Random(1)))
+    assert SessionMark.objects.filter(child=child).count() > 100
+    with django_assert_max_num_queries(len(few.captured_queries) + 2):
+        response = client.get(url)
+    assert response.status_code == 200
