@@ -76,10 +76,13 @@ def test_headteacher_moves_christmas_and_deadlines_follow(client, vsh):
     client.force_login(vsh)
     assert client.get(reverse("calendar:term_dates_edit", args=[2026])).status_code == 200
     r = client.post(
-        reverse("calendar:term_dates_edit", args=[2026]), _term_post(2026, {"autumn_2_end": date(2026, 12, 22)})
+        reverse("calendar:term_dates_edit", args=[2026]),
+        _term_post(2026, {"autumn_2_end": date(2026, 12, 22)}),
     )
     assert r.status_code == 302
-    assert TermDate.objects.get(calendar=None, academic_year=2026, term="autumn", half=2).end == date(2026, 12, 22)
+    assert TermDate.objects.get(calendar=None, academic_year=2026, term="autumn", half=2).end == date(
+        2026, 12, 22
+    )
     assert is_school_day(date(2026, 12, 21))
     assert add_school_days(date(2026, 12, 18), 1) == date(2026, 12, 21)
 
@@ -91,13 +94,16 @@ def test_term_ending_before_it_starts_is_refused(client, vsh):
     )
     assert r.status_code == 400
     assert "The end date must be the same as or after the start date" in r.content.decode()
-    assert TermDate.objects.get(calendar=None, academic_year=2026, term="spring", half=1).end == date(2027, 2, 12)
+    assert TermDate.objects.get(calendar=None, academic_year=2026, term="spring", half=1).end == date(
+        2027, 2, 12
+    )
 
 
 def test_overlapping_halves_are_refused(client, vsh):
     client.force_login(vsh)
     r = client.post(
-        reverse("calendar:term_dates_edit", args=[2026]), _term_post(2026, {"autumn_2_start": date(2026, 10, 20)})
+        reverse("calendar:term_dates_edit", args=[2026]),
+        _term_post(2026, {"autumn_2_start": date(2026, 10, 20)}),
     )
     assert r.status_code == 400
     assert "must be after the end of the autumn term first half" in r.content.decode()
@@ -106,7 +112,8 @@ def test_overlapping_halves_are_refused(client, vsh):
 def test_overlap_with_another_year_is_refused(client, vsh):
     client.force_login(vsh)
     r = client.post(
-        reverse("calendar:term_dates_edit", args=[2027]), _term_post(2027, {"autumn_1_start": date(2027, 7, 20)})
+        reverse("calendar:term_dates_edit", args=[2027]),
+        _term_post(2027, {"autumn_1_start": date(2027, 7, 20)}),
     )
     assert r.status_code == 400
     assert "overlap" in r.content.decode()

@@ -114,7 +114,7 @@ def test_finance_gets_funding_link_and_no_children(client, finance_user, roll):
 @pytest.mark.parametrize("n", [5, 60])
 def test_dashboard_queries_do_not_grow(client, vsh, n, django_assert_max_num_queries):
     kids = ChildFactory.create_batch(n)
-    for k in kids[:n // 2]:
+    for k in kids[: n // 2]:
         _alert(k, rule=f"rule.{k.pk % 7}", severity=["high", "low"][k.pk % 2])
     client.force_login(vsh)
     client.get(reverse("dashboard:home"))  # warm the calendar cache

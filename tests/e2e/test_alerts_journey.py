@@ -27,7 +27,9 @@ def alerts(caseworker):
             severity="high",
             audience=("caseworker",),
             compute=lambda: [
-                Finding(subject=c, child_id=c.pk, school_id=school.pk, due=date(2026, 12, 1 + i), detail="Book it")
+                Finding(
+                    subject=c, child_id=c.pk, school_id=school.pk, due=date(2026, 12, 1 + i), detail="Book it"
+                )
                 for i, c in enumerate(children)
             ],
         )
@@ -37,7 +39,9 @@ def alerts(caseworker):
     registry.unregister(rule.code)
 
 
-def test_caseworker_filters_snoozes_and_assigns(page, live_server, sign_in, check_a11y, caseworker, vsh, alerts):
+def test_caseworker_filters_snoozes_and_assigns(
+    page, live_server, sign_in, check_a11y, caseworker, vsh, alerts
+):
     sign_in(page, caseworker)
     page.goto(f"{live_server.url}/alerts/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Alerts")
