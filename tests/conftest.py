@@ -27,6 +27,16 @@ def _fast_password_hashing(settings):
     settings.REQUIRE_2FA = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Term dates, closures and the deadline basis are cached per process; a rolled-back test fires no signal."""
+    from vschool.calendar.services import invalidate_cache
+
+    invalidate_cache()
+    yield
+    invalidate_cache()
+
+
 @pytest.fixture
 def make_user(db):
     def make(role: str, username: str | None = None, **extra) -> User:
