@@ -29,12 +29,14 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
-    """Term dates, closures and the deadline basis are cached per process; a rolled-back test fires no signal."""
-    from vschool.calendar.services import invalidate_cache
+    """Term dates, closures and the deadline basis are cached per process. A test that changed them is rolled
+    back without a signal, so forget what it cached (and keep the cache warm for tests that changed nothing)."""
+    from vschool.calendar.services import cache_version, invalidate_cache
 
-    invalidate_cache()
+    before = cache_version()
     yield
-    invalidate_cache()
+    if cache_version() != before:
+        invalidate_cache()
 
 
 @pytest.fixture

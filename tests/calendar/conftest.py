@@ -4,8 +4,7 @@ from vschool.calendar import services
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
-    """A rolled-back test transaction fires no signals, so forget whatever a test loaded."""
+def _cold_calendar_cache():
+    """Calendar tests start cold so each proves its own loading and invalidation."""
     services.invalidate_cache()
     yield
-    services.invalidate_cache()

@@ -18,8 +18,8 @@ class CalendarConfig(AppConfig):
             auditlog.register(model)
         if not auditlog.contains(Authority):  # the settings page edits it: keep its history
             auditlog.register(Authority)
-        # Any change to what makes a school day (or to the authority's deadline basis) clears the day cache.
-        for model in (models.SchoolCalendar, models.TermDate, models.Closure, Authority):
+        # Any change to what makes a school day clears the day cache; the authority's settings only its basis.
+        for model in (models.SchoolCalendar, models.TermDate, models.Closure):
             post_save.connect(
                 services.invalidate_cache, sender=model, dispatch_uid=f"calendar-cache-save-{model.__name__}"
             )
@@ -28,6 +28,12 @@ class CalendarConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"calendar-cache-delete-{model.__name__}",
             )
+        post_save.connect(
+            services.authority_changed, sender=Authority, dispatch_uid="calendar-cache-authority-save"
+        )
+        post_delete.connect(
+            services.authority_changed, sender=Authority, dispatch_uid="calendar-cache-authority-delete"
+        )
         m2m_changed.connect(
             services.invalidate_cache,
             sender=models.SchoolCalendar.schools.through,

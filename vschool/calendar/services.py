@@ -111,6 +111,18 @@ def invalidate_cache(*args, **kwargs) -> None:
 clear_cache = invalidate_cache
 
 
+def authority_changed(*args, **kwargs) -> None:
+    """The authority's settings changed: forget only the deadline basis (term dates stay cached)."""
+    with _lock:
+        _state["version"] += 1
+        _state["basis"] = None
+
+
+def cache_version() -> int:
+    """Bumped whenever the cache is cleared (a save of term dates, closures, calendars or the authority)."""
+    return _state["version"]
+
+
 def _ttl() -> float:
     return float(getattr(settings, "CALENDAR_CACHE_SECONDS", 300))
 
