@@ -470,6 +470,8 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             INSERT INTO {MARKS} (child_id, date, session, code, school_id, source, batch_id, recorded_at)
             SELECT child_id, date, session, code, school_id, 'import', %(batch)s, now()
             FROM att_merge WHERE mark_id IS NULL
+            -- In key order, so a file sorted by day (a register per day) still fills the unique index page by page.
+            ORDER BY child_id, date, session
         """, {"batch": batch.pk})
         inserted = cursor.rowcount
         cursor.execute(f"""
