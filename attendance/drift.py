@@ -144,6 +144,38 @@ def board_deadline_findings(on: date | None = None):
                       detail=f"Governing board to consider the exclusion by {ex.board_deadline:%-d %B %Y}")
 
 
+def exclusion_no_provision_findings(on: date | None = None):
+    """Code E (excluded, no alternative provision) still being used from the sixth consecutive school day."""
+    on = on or timezone.localdate()
+    days = school_days_in_range(on - timedelta(days=60), on)
+    if not days:
+        return
+    index = {d: i for i, d in enumerate(days)}
+    rows = (SessionMark.objects.filter(code="E", date__gte=days[0], date__lte=on)
+            .values_list("child_id", "date").distinct().order_by("child_id", "date"))
+    runs: dict[int, tuple[int, int]] = {}  # child -> (start index of the current run, its length)
+    found: dict[int, date] = {}
+    for child_id, day in rows:
+        i = index.get(day)
+        if i is None:
+            continue
+        start, length = runs.get(child_id, (i, 0))
+        if start + length == i:
+            length += 1
+        else:
+            start, length = i, 1
+        runs[child_id] = (start, length)
+        if length >= 6 and child_id not in found:
+            found[child_id] = days[start + 5]
+    # Only runs still going in the last week matter now.
+    recent = days[-5] if len(days) >= 5 else days[0]
+    live = {cid: since for cid, since in found.items() if days[sum(runs[cid]) - 1] >= recent}
+    children = _children(live)
+    for cid, since in live.items():
+        yield Finding(subject=children[cid], child_id=cid, since=since, school_id=children[cid].current_school_id,
+                      severity="high", detail="Excluded with no alternative provision (code E) from the sixth day")
+
+
 def part_time_review_findings(on: date | None = None):
     """Active part-time timetables past their review date, and C2 marks this term with no timetable."""
     on = on or timezone.localdate()
@@ -193,6 +225,9 @@ EXCLUSION_RECORDED = register(DriftRule("attendance.exclusion_recorded", "Suspen
                                         ("caseworker",), lambda: exclusion_recorded_findings()))
 BOARD_DEADLINE = register(DriftRule("attendance.board_deadline", "Governing board deadline for an exclusion",
                                     "medium", ("caseworker",), lambda: board_deadline_findings()))
+NO_PROVISION = register(DriftRule("attendance.exclusion_no_provision", "Excluded with no provision from day six",
+                                  "high", ("caseworker", "designated_teacher"),
+                                  lambda: exclusion_no_provision_findings()))
 PTT_REVIEW = register(DriftRule("attendance.part_time_review_due", "Part-time timetable review overdue", "medium",
                                 AUDIENCE, lambda: part_time_review_findings()))
 PTT_TOO_LONG = register(DriftRule("attendance.part_time_too_long", "Part-time timetable running too long", "high",

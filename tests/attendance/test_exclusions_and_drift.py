@@ -157,3 +157,16 @@ def test_recording_a_suspension_raises_an_alert_straight_away(child, caseworker,
         exclusion_record(actor=caseworker, child=child, kind="suspension", start=_school_day_this_year(), days=2,
                          reason="PD")
     assert _open("attendance.exclusion_recorded").filter(child=child).exists()
+
+
+def test_code_e_from_the_sixth_consecutive_day_raises(child):
+    today = timezone.localdate()
+    days = school_days_in_range(today - timedelta(days=30), today - timedelta(days=1))[-6:]
+    now = timezone.now()
+    for day in days[:5]:
+        SessionMark.objects.create(child=child, date=day, session="AM", code="E", recorded_at=now)
+    _scan("attendance.exclusion_no_provision")
+    assert not _open("attendance.exclusion_no_provision").exists()
+    SessionMark.objects.create(child=child, date=days[5], session="AM", code="E", recorded_at=now)
+    _scan("attendance.exclusion_no_provision")
+    assert _open("attendance.exclusion_no_provision").filter(child=child, since=days[5]).exists()
