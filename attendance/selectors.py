@@ -259,3 +259,35 @@ def import_batches(*, user, limit: int = 10):
     if not is_vs_staff(user):
         return ImportBatch.objects.none()
     return ImportBatch.objects.select_related("created_by").order_by("-created_at")[:limit]
+
+
+def term_overview(*, user, on: date | None = None) -> dict:
+    """Whole-roll (or the user's children) attendance this term from the rollups, for dashboards: one query.
+
+    Returns children with data, overall attendance %, and how many are below target, persistently or severely
+    absent. Aggregates only, so viewers may see it.
+    """
+    from roll.models import Child
+    from vschool.accounts.roles import Role, role_names
+
+    authority = Authority.current()
+    qs = term_rollup_queryset(on)
+    if Role.VIEWER not in role_names(user):
+        qs = qs.filter(child__in=Child.objects.visible_to(user))
+    per_child = qs.values("child_id").annotate(
+        p=Coalesce(Sum("possible"), 0), a=Coalesce(Sum(F("present") + F("approved")), 0),
+    ).filter(p__gt=0)
+    out = {"children": 0, "possible": 0, "attended": 0, "below_threshold": 0, "persistent_absence": 0,
+           "severe_absence": 0}
+    for row in per_child:
+        p, a = row["p"], row["a"]
+        missed = p - a
+        out["children"] += 1
+        out["possible"] += p
+        out["attended"] += a
+        out["below_threshold"] += a * HUNDRED < authority.attendance_threshold * p
+        out["persistent_absence"] += missed * HUNDRED >= authority.persistent_absence_threshold * p
+        out["severe_absence"] += missed * HUNDRED >= authority.severe_absence_threshold * p
+    out["pct"] = (Decimal(out["attended"]) * HUNDRED / out["possible"]).quantize(Decimal("0.1")) \
+        if out["possible"] else None
+    return out

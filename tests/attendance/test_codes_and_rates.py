@@ -126,3 +126,17 @@ def test_weekly_return_feeds_rollup_and_rate(child, week_days, caseworker):
     assert attendance_rate(child, week_days[0], week_days[-1]) == Decimal(1) / Decimal(2)
     with pytest.raises(ValidationError):
         weekly_return_save(actor=caseworker, child=child, week_start=week_days[0], possible=4, attended=5)
+
+
+def test_term_overview_counts_children_against_thresholds(child, week_days, caseworker, viewer):
+    from attendance.selectors import term_overview
+
+    marks = {(d, s): "/" for d in week_days for s in ("AM", "PM")}
+    marks[(week_days[0], "AM")] = "N"
+    marks_record_week(actor=caseworker, child=child, marks=marks)
+    on = week_days[-1] + timedelta(days=1)
+    for user in (caseworker, viewer):
+        out = term_overview(user=user, on=on)
+        assert (out["children"], out["below_threshold"], out["persistent_absence"], out["severe_absence"]) == (
+            1, 1, 1, 0)
+        assert out["pct"] == Decimal("90.0")
