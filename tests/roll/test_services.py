@@ -192,3 +192,21 @@ def test_completing_a_903_record_clears_the_flag(client, caseworker):
     assert response.status_code == 302
     child.refresh_from_db()
     assert not child.needs_completion and child.upn == "B801200005001" and child.upn_valid
+
+
+def test_nightly_resync_follows_dated_history(caseworker):
+    from roll.tasks import resync_children
+
+    ended = EnrolmentFactory(start=date(2023, 9, 1), end=TODAY - timedelta(days=1))
+    child = ended.child
+    child.current_school = ended.school
+    child.save()
+    starting = EnrolmentFactory(start=TODAY - timedelta(days=2))
+    assert starting.child.current_school is None
+    steady = EnrolmentFactory(start=date(2023, 9, 1)).child
+    services.child_sync(child=steady)
+    assert resync_children() == 2
+    child.refresh_from_db()
+    starting.child.refresh_from_db()
+    assert child.current_school is None and starting.child.current_school == starting.school
+    assert resync_children() == 0
