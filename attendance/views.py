@@ -120,6 +120,8 @@ def week(request, child_pk, week_start):
     if not request.user.has_perm("attendance.record_marks", child):
         raise Http404("No such page")
     start = _parse_week(week_start)
+    if request.method == "GET":
+        access_log_record(request=request, obj=child, what="attendance marks (week)", child_id=child.pk)
     days = [start + timedelta(days=i) for i in range(5)]
     school_days = set(school_days_in_range(days[0], days[-1]))
     existing = selectors.week_marks(child, start)
@@ -200,6 +202,8 @@ def _record_view(request, child_pk, *, perm, form_class, title, save, check=None
         check(child)
     if not request.user.has_perm(perm, child):
         raise Http404("No such page")
+    if request.method == "GET":
+        access_log_record(request=request, obj=child, what=f"{title.lower()} form", child_id=child.pk)
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
