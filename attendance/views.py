@@ -154,7 +154,7 @@ def week(request, child_pk, week_start):
             name = f"mark-{day.isoformat()}-{session}"
             mark = existing.get((day, session))
             cells.append({
-                "name": name, "label": f"{day:%A %-d %B} {label}",
+                "name": name, "label": f"{day:%A %-d %B} {label}", "session": session,
                 "value": request.POST.get(name, "") if request.method == "POST" else (mark.code if mark else ""),
                 "error": errors.get(name),
             })
