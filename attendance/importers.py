@@ -3,7 +3,7 @@
 The whole file is validated; every bad row is reported with its line number and reason; valid rows are imported in
 one transaction; a file-level problem (not UTF-8, wrong or missing columns) commits nothing. Re-importing the same
 file changes nothing. On PostgreSQL the file is streamed into a temporary staging table with COPY and validated and
-merged with set-based SQL; elsewhere the same rules run row by row.
+merged with set-based SQL (see docs/adr/0001-attendance-rollups.md); elsewhere the same rules run row by row.
 """
 
 import csv
