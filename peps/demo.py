@@ -75,10 +75,14 @@ def _terms(ctx):
 
 
 def seed(ctx) -> None:
+    from functools import lru_cache
+
     from roll.models import Child
     from roll.services import phase_for_year, year_group
-    from vschool.calendar.services import add_school_days
+    from vschool.calendar.services import add_school_days as _add_school_days
     from vschool.core.models import Authority
+
+    add_school_days = lru_cache(maxsize=None)(_add_school_days)  # few distinct dates: compute each once
 
     authority = Authority.current()
     users = ctx.users

@@ -21,11 +21,16 @@ STALE_MESSAGE = (
 )
 
 
+STALE_PEP_MESSAGE = (
+    "Someone else changed this PEP since you opened it. Nothing has been saved: reload the page and try again."
+)
+
+
 class StaleSave(ValidationError):
     """A save carried an older version than the one stored."""
 
-    def __init__(self):
-        super().__init__(STALE_MESSAGE, code="stale")
+    def __init__(self, message: str = STALE_MESSAGE):
+        super().__init__(message, code="stale")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -222,7 +227,7 @@ def pep_set_meeting(*, actor, pep: PEP, meeting_date: date, version: int | None 
         raise PermissionDenied
     pep = _locked(pep)
     if version is not None and version != pep.version:
-        raise StaleSave()
+        raise StaleSave(STALE_PEP_MESSAGE)
     pep.meeting_date = meeting_date
     for field, value in pep_deadlines(meeting_date, _school_calendar(pep)).items():
         setattr(pep, field, value)

@@ -274,3 +274,13 @@ def test_a_section_posted_after_the_session_expired_is_restored_after_sign_in(cl
     assert "We kept what you typed" in page and "Typed before the timeout" in page
     # Shown once: a reload shows the saved record again.
     assert "We kept what you typed" not in client.get(url).content.decode()
+
+
+def test_meeting_date_from_a_stale_page_is_refused(client, pep, sw, dt):
+    services.pep_set_meeting(actor=dt, pep=pep, meeting_date=date(2026, 12, 1))
+    client.force_login(sw)
+    response = client.post(reverse("peps:meeting_set", args=[pep.pk]), {"meeting_date": "19/11/2026", "version": 1})
+    assert response.status_code == 400
+    assert "Someone else changed this PEP" in response.content.decode()
+    pep.refresh_from_db()
+    assert pep.meeting_date == date(2026, 12, 1)
