@@ -6,7 +6,7 @@ Rates come from the weekly rollups for the whole roll in one grouped query per r
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Q, Sum
+from django.db.models import Exists, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from vschool.alerts.registry import DriftRule, Finding, register
@@ -91,7 +91,9 @@ def no_marks_findings(on: date | None = None):
         .filter(date_of_birth__gte=dob_range_for_year_group(11, on)[0],
                 date_of_birth__lte=dob_range_for_year_group(1, on)[1])
         .filter(Exists(enrolled)).exclude(Exists(marks))
-        .annotate(last_mark=Max("session_marks__date"))
+        # The last mark by a backwards index scan per child, not a join over every mark.
+        .annotate(last_mark=Subquery(SessionMark.objects.filter(child_id=OuterRef("pk")).order_by("-date")
+                                     .values("date")[:1]))
         .only("pk", "current_school_id")
     )
     for child in children:
@@ -122,7 +124,10 @@ def exclusion_recorded_findings(on: date | None = None):
     on = on or timezone.localdate()
     days = school_days_in_range(on - timedelta(days=28), on)
     since = days[-10] if len(days) >= 10 else on - timedelta(days=14)
-    recent = Exclusion.objects.filter(Q(start__gte=since) | Q(created_at__date__gte=since))
+    # Recorded late still counts, but not a record of something long past (or loaded in bulk).
+    recent = Exclusion.objects.filter(
+        Q(start__gte=since) | Q(created_at__date__gte=since, start__gte=on - timedelta(days=42))
+    )
     for ex in recent.only(
         "pk", "child_id", "school_id", "kind", "start", "vs_consulted"
     ):

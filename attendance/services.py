@@ -36,11 +36,15 @@ BOARD_SCHOOL_DAYS = 15
 PROVISION_FROM_DAY = 6
 
 
-def _rescan() -> None:
-    """Raise (or clear) the attendance alerts as soon as the record is committed."""
+EXCLUSION_RULES = ["attendance.exclusion_recorded", "attendance.suspension_near_limit", "attendance.board_deadline"]
+PART_TIME_RULES = ["attendance.part_time_review_due", "attendance.part_time_too_long"]
+
+
+def _rescan(codes: list[str]) -> None:
+    """Raise (or clear) these alerts as soon as the record is committed."""
     from .tasks import queue_attendance_scan
 
-    queue_attendance_scan()
+    queue_attendance_scan(codes)
 
 
 def _check(actor, perm: str, obj) -> None:
@@ -209,7 +213,7 @@ def exclusion_record(*, actor, child, kind: str, start: date, reason: str, days:
     exclusion.full_clean()
     exclusion.save()
     transaction.on_commit(lambda: _notify_exclusion(exclusion))
-    _rescan()
+    _rescan(EXCLUSION_RULES)
     return exclusion
 
 
@@ -249,7 +253,7 @@ def part_time_timetable_record(*, actor, child, hours_per_week: Decimal, reason:
     ptt.stamp(actor)
     ptt.full_clean()
     ptt.save()
-    _rescan()
+    _rescan(PART_TIME_RULES)
     return ptt
 
 
@@ -266,6 +270,7 @@ def part_time_timetable_review(*, actor, timetable: PartTimeTimetable, next_revi
         timetable.review_due = min(next_review or latest, latest)
     timetable.stamp(actor)
     timetable.save()
+    _rescan(PART_TIME_RULES)
     return timetable
 
 

@@ -15,22 +15,22 @@ def attendance_rule_codes() -> list[str]:
 
 @shared_task(name="attendance.tasks.scan_attendance_drift", acks_late=True, autoretry_for=(Exception,),
              retry_backoff=30, retry_backoff_max=600, max_retries=5)
-def scan_attendance_drift() -> dict:
-    """Re-evaluate the attendance drift rules (after an import changed marks)."""
+def scan_attendance_drift(codes: list[str] | None = None) -> dict:
+    """Re-evaluate the attendance drift rules (all of them, or just `codes`)."""
     from vschool.alerts.services import scan_drift
 
-    report = scan_drift(codes=attendance_rule_codes())
+    report = scan_drift(codes=codes or attendance_rule_codes())
     log.info("attendance drift scan: %s", report)
     return report
 
 
-def queue_attendance_scan() -> None:
-    """Ask for a scan after the current transaction commits; a broker outage must not fail the import."""
+def queue_attendance_scan(codes: list[str] | None = None) -> None:
+    """Ask for a scan after the current transaction commits; a broker outage must not fail the write."""
     from django.db import transaction
 
     def send():
         try:
-            scan_attendance_drift.delay()
+            scan_attendance_drift.delay(codes)
         except Exception:  # noqa: BLE001
             log.exception("could not queue the attendance drift scan; the nightly scan will catch up")
 
