@@ -1,8 +1,7 @@
 """School-day arithmetic for attendance, read through vschool.calendar.
 
-Attendance asks the calendar app; when the calendar has no answer (no service yet, or no term dates configured)
-it falls back to weekdays that are not English bank holidays, with terms split at 1 January and Easter month,
-so a fresh install still works.
+Attendance asks the calendar app (which ships default term dates); only if that app cannot answer does this fall
+back to weekdays that are not English bank holidays, with terms split at 1 January and 1 April.
 """
 
 from dataclasses import dataclass
@@ -47,8 +46,8 @@ def school_days_in_range(start: date, end: date) -> list[date]:
             days = list(fn(start, end))
         except Exception:  # noqa: BLE001 - a calendar without terms answers with the fallback
             days = None
-        if days:
-            return days
+        if days is not None:
+            return days  # an empty list is a holiday, not a missing calendar
     out, day = [], start
     while day <= end:
         if _fallback_is_school_day(day):
