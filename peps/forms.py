@@ -7,7 +7,7 @@ section complete enforces them. Each section form carries the section's version 
 from datetime import date
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Size
+from crispy_forms_gds.layout import Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -39,11 +39,24 @@ class GdsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.label_size = Size.SMALL
+        self._helper = None
         for field in self.fields.values():
             _govuk_required_message(field)
+
+    @property
+    def helper(self) -> FormHelper:
+        """Built when first rendered, after subclasses have added their fields."""
+        if self._helper is None:
+            for field in self.fields.values():
+                _govuk_required_message(field)
+            helper = FormHelper()
+            helper.form_tag = False
+            helper.label_size = Size.SMALL
+            # Form-wide errors appear in the GOV.UK error summary at the top of the page, not again in the form.
+            helper.show_non_field_errors = False
+            helper.layout = Layout(*self.fields)
+            self._helper = helper
+        return self._helper
 
 
 def _govuk_required_message(field) -> None:

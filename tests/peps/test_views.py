@@ -284,3 +284,12 @@ def test_meeting_date_from_a_stale_page_is_refused(client, pep, sw, dt):
     assert "Someone else changed this PEP" in response.content.decode()
     pep.refresh_from_db()
     assert pep.meeting_date == date(2026, 12, 1)
+
+
+def test_form_wide_errors_appear_once_in_the_error_summary(client, pep, dt):
+    client.force_login(dt)
+    response = client.post(reverse("peps:section_edit", args=[pep.pk, "views"]),
+                           {"version": 1, "carer_views": "Fine", "complete": "1"})
+    page = response.content.decode()
+    assert page.count("Record the child&#x27;s views") == 1
+    assert "alert-danger" not in page
