@@ -376,7 +376,7 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         try:
             with transaction.atomic():
                 with raw.copy(f"COPY att_stage ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as copy:
-                    while chunk := rest.read(1 << 20):
+                    for chunk in _blank_lines_as_empty_rows(rest, ncols):
                         copy.write(chunk)
         except Exception as exc:  # noqa: BLE001 - every COPY failure is a file-level error
             message = str(exc).splitlines()[0]
@@ -495,6 +495,29 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         if result.inserted or result.updated:
             rollups_recompute_from_table_pg("att_affected")
         lap("rollups")
+
+
+_BLANK_LINE = re.compile(rb"(?m)^[ \t]*(\r?)$")
+
+
+def _blank_lines_as_empty_rows(fileobj, ncols: int, size: int = 1 << 20):
+    """The rest of the file in chunks cut at line ends, each blank line turned into a row of empty fields: COPY
+    would refuse a blank line, and keeping it as a row keeps line numbers right (empty rows are dropped later)."""
+    filler = b"," * (ncols - 1) + rb"\1"  # keeps a CR, so CRLF files stay consistent
+    carry = b""
+    while True:
+        block = fileobj.read(size)
+        data = carry + block
+        cut = len(data) if not block else data.rfind(b"\n") + 1
+        chunk, carry = data[:cut], data[cut:]
+        if chunk:
+            if chunk.endswith(b"\n"):
+                chunk = _BLANK_LINE.sub(filler, chunk[:-1]) + b"\n"
+            else:
+                chunk = _BLANK_LINE.sub(filler, chunk)
+            yield chunk
+        if not block:
+            return
 
 
 def _word_copy_errors(cursor, columns, ok, validator: RowValidator, result: ImportResult) -> None:

@@ -136,3 +136,22 @@ def test_an_import_that_changes_marks_rescans_attendance_drift(child, week_days,
     with django_capture_on_commit_callbacks(execute=True):
         run("\n".join(lines) + "\n")
     assert Alert.objects.filter(rule_code="attendance.severe_absence", child=child, resolved_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize("method", ["auto", "portable"])
+def test_real_world_file_quirks(child, week_days, method):
+    d = week_days[0]
+    text = (
+        "\ufeffUPN,Child ID,URN,Date,Session,Code,Comment\r\n"
+        f"A123456789012,,123456,{d:%d/%m/%Y},am,/,\"first, with comma\"\r\n"
+        f"A123456789012,,123456,{d.isoformat()},PM,i,\r\n"
+        "\r\n"
+        f"A123456789012,,123456,{week_days[1].isoformat()},AM,c1,\r\n"
+        f"A123456789012,,123456,{week_days[1].isoformat()},PM,H,\r\n"
+        "\r\n"
+    )
+    result = run(text.encode("utf-8"), method=method)
+    assert result.ok, result.file_error
+    assert result.errors == [(6, "Code H is retired: Holiday authorised by the school (withdrawn August 2024)")]
+    assert result.inserted == 3
+    assert sorted(SessionMark.objects.values_list("session", "code")) == [("AM", "/"), ("AM", "C1"), ("PM", "I")]
