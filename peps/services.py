@@ -1,7 +1,7 @@
 """Every write in the PEP cycle. Each service checks the rule, runs in one transaction and stamps the actor."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -178,16 +178,35 @@ def pep_create_term_peps(term, *, actor=None, on: date | None = None) -> int:
 
 
 @transaction.atomic
-def pep_create_first(*, actor, child, entered_care_on: date) -> PEP:
+def pep_create_first(*, actor, child, entered_care_on: date, check: bool = True) -> PEP:
     """Start the first PEP for a child entering care, with its start-by and ready-by working-day deadlines."""
     from vschool.calendar.services import current_term
+
+    if check and actor is not None and not actor.has_perm("peps.create_pep"):
+        raise PermissionDenied
 
     existing = PEP.objects.filter(child=child, is_first_pep=True, entered_care_on=entered_care_on).first()
     if existing:
         return existing
     term = current_term(entered_care_on)
     return pep_create(actor=actor, child=child, academic_year=term.academic_year, term=term.term,
-                      on=entered_care_on, is_first_pep=True, entered_care_on=entered_care_on)
+                      on=entered_care_on, is_first_pep=True, entered_care_on=entered_care_on, check=False)
+
+
+def pep_create_first_peps(*, actor=None, on: date | None = None, look_back_days: int = 60) -> int:
+    """Start a first PEP for every looked-after child who came into care in the last `look_back_days` and has no
+    PEP since. Idempotent; returns how many were started."""
+    from django.db.models import Exists, OuterRef
+
+    on = on or timezone.localdate()
+    since = on - timedelta(days=look_back_days)
+    has_pep = PEP.objects.filter(child_id=OuterRef("pk"), created_at__date__gte=OuterRef("on_roll_from"))
+    children = _eligible_children(on).filter(on_roll_from__gte=since, on_roll_from__lte=on).exclude(Exists(has_pep))
+    created = 0
+    for child in children:
+        pep_create_first(actor=actor, child=child, entered_care_on=child.on_roll_from, check=False)
+        created += 1
+    return created
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -293,3 +293,20 @@ def test_a_reopened_pep_can_be_resubmitted_when_its_sections_are_still_complete(
     assert pep.status == S.SUBMITTED
     assert list(pep.status_changes.order_by("at", "pk").values_list("to_status", flat=True))[-3:] == [
         S.IN_PROGRESS, S.READY_TO_SUBMIT, S.SUBMITTED]
+
+
+def test_first_peps_start_for_new_entrants_once(child, caseworker):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    child.on_roll_from = today
+    child.save()
+    assert services.pep_create_first_peps(on=today) == 1
+    assert services.pep_create_first_peps(on=today) == 0
+    pep = PEP.objects.get(child=child)
+    assert pep.is_first_pep and pep.entered_care_on == today and pep.first_pep_start_by > today
+
+
+def test_first_pep_needs_vs_staff(child, dt):
+    with pytest.raises(PermissionDenied):
+        services.pep_create_first(actor=dt, child=child, entered_care_on=date(2026, 11, 2))

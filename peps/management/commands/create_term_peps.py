@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from peps.services import pep_create_term_peps
+from peps.services import pep_create_first_peps, pep_create_term_peps
 
 
 class Command(BaseCommand):
@@ -13,4 +13,6 @@ class Command(BaseCommand):
 
         term = current_term()
         count = pep_create_term_peps(term)
-        self.stdout.write(self.style.SUCCESS(f"{count} PEP{'s' if count != 1 else ''} created for the {term.label}."))
+        first = pep_create_first_peps()
+        self.stdout.write(self.style.SUCCESS(f"{count} PEP{'s' if count != 1 else ''} created for the {term.label}; "
+                                             f"{first} first PEP{'s' if first != 1 else ''} started."))
