@@ -327,7 +327,8 @@ def _write_portable(valid: list[tuple], batch, result: ImportResult) -> None:
         if mark is None:
             new.append(SessionMark(child_id=child_id, date=day, session=session, code=code, school_id=school_id,
                                    source=SessionMark.Source.IMPORT, batch=batch, recorded_at=now))
-        elif mark.code != code:
+        elif mark.code != code and not (code == "D" and mark.school_id != school_id):
+            # (D, attending the other school, yields to the other school's own mark.)
             changes.append(MarkChange(batch=batch, child_id=child_id, date=day, session=session,
                                       old_code=mark.code, new_code=code))
             mark.previous_code, mark.code = mark.code, code
@@ -465,6 +466,8 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             FROM att_rows r
             LEFT JOIN {MARKS} e ON e.child_id = r.child_id AND e.date = r.date AND e.session = r.session
             WHERE {ok} {dup_filter} AND (e.id IS NULL OR e.code <> r.code)
+              -- D (attending the other school) yields to the other school's own mark.
+              AND NOT (r.code = 'D' AND e.id IS NOT NULL AND e.school_id IS DISTINCT FROM r.school_id)
         """)
         cursor.execute(f"""
             INSERT INTO {MARKS} (child_id, date, session, code, school_id, source, batch_id, recorded_at)

@@ -155,3 +155,15 @@ def test_real_world_file_quirks(child, week_days, method):
     assert result.errors == [(6, "Code H is retired: Holiday authorised by the school (withdrawn August 2024)")]
     assert result.inserted == 3
     assert sorted(SessionMark.objects.values_list("session", "code")) == [("AM", "/"), ("AM", "C1"), ("PM", "I")]
+
+
+@pytest.mark.parametrize("method", ["auto", "portable"])
+def test_dual_registration_d_yields_to_the_other_schools_mark(child, week_days, method):
+    from tests.roll.factories import SchoolFactory
+
+    SchoolFactory(urn="654321")
+    d = week_days[0].isoformat()
+    run(f"child_id,urn,date,session,code\nC000001,654321,{d},AM,/\n", method=method)
+    result = run(f"child_id,urn,date,session,code\nC000001,123456,{d},AM,D\n", method=method)
+    assert result.updated == 0
+    assert SessionMark.objects.get(child=child, date=week_days[0], session="AM").code == "/"
