@@ -37,11 +37,14 @@ def no_school_place_findings(on: date | None = None):
     from vschool.calendar.services import add_school_days
 
     on = on or timezone.localdate()
+    due_for = {}  # many children share a clock start: work each deadline out once
     for child in children_without_school(on):
         since = child.on_roll_from
         if child.last_main_end and child.last_main_end + timedelta(days=1) > since:
             since = child.last_main_end + timedelta(days=1)
-        yield Finding(subject=child, child_id=child.pk, since=since, due=add_school_days(since, 20),
+        if since not in due_for:
+            due_for[since] = add_school_days(since, 20)
+        yield Finding(subject=child, child_id=child.pk, since=since, due=due_for[since],
                       detail="School-age child with no school place")
 
 
@@ -90,4 +93,56 @@ register(DriftRule(
     severity="medium",
     audience=("caseworker",),
     compute=pep_not_started_findings,
+))
+
+
+INSTABILITY_RULE = "roll.placement_instability"
+NO_CASEWORKER_RULE = "roll.no_caseworker"
+
+
+def placement_instability_findings(on: date | None = None):
+    """Looked-after children with 3 or more care placements in the last 12 months (moves are RNE P or B;
+    temporary placements are not counted), counting the placement they were in 12 months ago."""
+    from django.db.models import Count
+
+    from . import codes
+
+    on = on or timezone.localdate()
+    since = on - timedelta(days=365)
+    moves = Q(placements__start__gt=since, placements__start__lte=on,
+              placements__reason_new_episode__in=sorted(codes.MOVE_REASONS)) & ~Q(
+        placements__place_code__in=sorted(codes.TEMPORARY_PLACEMENTS))
+    children = (
+        Child.objects.on_roll(on).filter(cohort=Child.Cohort.CLA)
+        .annotate(moves=Count("placements", filter=moves))
+        .filter(moves__gte=2)
+        .only("pk")
+    )
+    for child in children:
+        # Two moves in the year means three placements in it.
+        yield Finding(subject=child, child_id=child.pk, since=on, detail=f"{child.moves + 1} placements in 12 months")
+
+
+def no_caseworker_findings(on: date | None = None):
+    """Looked-after children on the roll with no VS caseworker allocated."""
+    on = on or timezone.localdate()
+    for child in Child.objects.on_roll(on).filter(cohort=Child.Cohort.CLA, caseworker__isnull=True).only(
+            "pk", "on_roll_from"):
+        yield Finding(subject=child, child_id=child.pk, since=child.on_roll_from, detail="No caseworker allocated")
+
+
+register(DriftRule(
+    code=INSTABILITY_RULE,
+    title="Three or more care placements in 12 months",
+    severity="medium",
+    audience=("caseworker",),
+    compute=placement_instability_findings,
+))
+
+register(DriftRule(
+    code=NO_CASEWORKER_RULE,
+    title="No caseworker allocated",
+    severity="medium",
+    audience=("caseworker",),
+    compute=no_caseworker_findings,
 ))

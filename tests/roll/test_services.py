@@ -212,3 +212,21 @@ def test_nightly_resync_follows_dated_history(caseworker):
     starting.child.refresh_from_db()
     assert child.current_school is None and starting.child.current_school == starting.school
     assert resync_children() == 0
+
+
+def test_placement_instability_and_no_caseworker_rules(caseworker):
+    from roll.drift import no_caseworker_findings, placement_instability_findings
+
+    unstable = ChildFactory(caseworker=caseworker)
+    PlacementFactory(child=unstable, start=TODAY - timedelta(days=500), reason_new_episode="S")
+    PlacementFactory(child=unstable, start=TODAY - timedelta(days=200), reason_new_episode="P")
+    PlacementFactory(child=unstable, start=TODAY - timedelta(days=100), reason_new_episode="B")
+    settled = ChildFactory(caseworker=caseworker)
+    PlacementFactory(child=settled, start=TODAY - timedelta(days=200), reason_new_episode="P")
+    PlacementFactory(child=settled, start=TODAY - timedelta(days=100), reason_new_episode="P", place_code="T1")
+    PlacementFactory(child=settled, start=TODAY - timedelta(days=50), reason_new_episode="T")
+    found = {f.child_id: f for f in placement_instability_findings()}
+    assert set(found) == {unstable.pk}
+    assert found[unstable.pk].detail == "3 placements in 12 months"
+    no_cw = ChildFactory()
+    assert [f.child_id for f in no_caseworker_findings()] == [no_cw.pk]
