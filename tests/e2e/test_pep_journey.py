@@ -52,9 +52,21 @@ def journey(transactional_db, dt, sw, caseworker):
     return {"pep": pep, "child": child, "today": today}
 
 
+def _check(page, check_a11y):
+    """axe-core on a fully loaded page (layout rules such as target size need the stylesheet)."""
+    page.wait_for_load_state("load")
+    check_a11y(page)
+
+
+def _loaded(page, heading):
+    """Wait for the new page (and its stylesheet) before checking it."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    page.wait_for_load_state("load")
+
+
 def _open_section(page, name):
     page.get_by_role("link", name=name, exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    _loaded(page, name)
 
 
 def _radio(page, legend, option):
@@ -62,9 +74,10 @@ def _radio(page, legend, option):
 
 
 def _complete(page, check_a11y):
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_role("button", name="Save and mark as complete").click()
     expect(page.get_by_test_id("pep-status")).to_be_visible()
+    page.wait_for_load_state("load")
 
 
 def _switch(page, sign_in, user, live_server):
@@ -81,14 +94,15 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     # --- The social worker sets the meeting date and completes their section.
     sign_in(page, sw)
     page.goto(f"{live_server.url}/peps/mine/")
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_role("link", name="Set the meeting date for Robin Example").click()
-    check_a11y(page)
+    _loaded(page, "Set the meeting date")
+    _check(page, check_a11y)
     page.get_by_label("Date of the PEP meeting").fill(_d(today))
     page.get_by_role("button", name="Save meeting date").click()
     expect(page.get_by_test_id("meeting-date")).to_have_text(re.compile(str(today.year)))
     expect(page.get_by_test_id("pep-status")).to_have_text("In progress")
-    check_a11y(page)
+    _check(page, check_a11y)
     _open_section(page, "Meeting arrangements and care context")
     page.get_by_label("Where the meeting will be held", exact=True).fill("At school, meeting room 2")
     page.get_by_label("Who is invited", exact=True).fill("Carer, designated teacher, Robin")
@@ -99,10 +113,10 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     # --- The designated teacher completes every school section.
     _switch(page, sign_in, dt, live_server)
     page.goto(f"{live_server.url}/peps/mine/")
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_role("link", name=re.compile("Robin Example")).click()
     expect(page.get_by_test_id("carried-feedback")).to_contain_text("Say how reading is measured")
-    check_a11y(page)
+    _check(page, check_a11y)
 
     _open_section(page, "Attendance and exclusions")
     page.get_by_label("Attendance this term (%)").fill("96.5")
@@ -154,9 +168,10 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     _complete(page, check_a11y)
 
     _open_section(page, "New SMART targets")
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_role("link", name="Add a target").click()
-    check_a11y(page)
+    _loaded(page, "Add a SMART target")
+    _check(page, check_a11y)
     page.get_by_label("Area", exact=True).fill("Writing")
     page.get_by_label("Target", exact=True).fill(NEW_TARGET)
     page.get_by_label("Success criteria", exact=True).fill("Three of four paragraphs meet the checklist")
@@ -176,14 +191,15 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     expect(page.get_by_test_id("pep-status")).to_have_text("Ready to submit")
     page.get_by_role("button", name="Submit the PEP").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Submitted")
-    check_a11y(page)
+    _check(page, check_a11y)
 
     # --- The caseworker returns it with a reason and points to answer.
     _switch(page, sign_in, caseworker, live_server)
     page.goto(detail)
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_role("link", name="Quality assure this PEP").click()
-    check_a11y(page)
+    _loaded(page, "Quality assure this PEP")
+    _check(page, check_a11y)
     page.get_by_label("Targets are SMART").check()
     _radio(page, "RAG rating", "Red: return to the school")
     page.get_by_label("Feedback for the school").fill("The writing target needs a baseline")
@@ -191,37 +207,38 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
         "What is Robin's writing level now?")
     page.get_by_role("button", name="Save quality assurance").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Returned")
-    check_a11y(page)
+    _check(page, check_a11y)
 
     # --- The DT answers the point and resubmits.
     _switch(page, sign_in, dt, live_server)
     page.goto(detail)
     expect(page.get_by_text("The writing target needs a baseline").first).to_be_visible()
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_role("link", name="Answer the review points").click()
-    check_a11y(page)
+    _loaded(page, "Answer the review points")
+    _check(page, check_a11y)
     page.get_by_label("Your answer to: What is Robin's writing level now?").fill("Working towards the expected standard")
     page.get_by_role("button", name="Save answers").click()
     page.get_by_role("button", name="Resubmit the PEP").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Submitted")
-    check_a11y(page)
+    _check(page, check_a11y)
 
     # --- The caseworker approves it.
     _switch(page, sign_in, caseworker, live_server)
     page.goto(f"{live_server.url}/peps/{pep.pk}/qa/")
-    check_a11y(page)
+    _check(page, check_a11y)
     for item in ("Targets are SMART", "The child's voice is present", "PP+ requests are linked to targets",
                  "Attendance and exclusions are addressed"):
         page.get_by_label(item).check()
     _radio(page, "RAG rating", "Green: approve")
     page.get_by_role("button", name="Save quality assurance").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Approved")
-    check_a11y(page)
+    _check(page, check_a11y)
     page.goto(f"{live_server.url}/peps/tracker/")
-    check_a11y(page)
+    _check(page, check_a11y)
     page.goto(f"{live_server.url}/peps/child/{journey['child'].pk}/")
     expect(page.get_by_test_id("child-peps")).to_contain_text("Approved")
-    check_a11y(page)
+    _check(page, check_a11y)
 
     # --- The PDF downloads and carries the new target.
     page.goto(detail)
@@ -258,24 +275,25 @@ def test_vsh_reopens_an_approved_pep_and_dt_delegates(page, live_server, sign_in
     _switch(page, sign_in, vsh, live_server)
     page.goto(f"{live_server.url}/peps/{pep.pk}/")
     page.get_by_role("link", name="Reopen this PEP").click()
-    check_a11y(page)
+    _loaded(page, "Reopen this PEP")
+    _check(page, check_a11y)
     page.get_by_role("button", name="Reopen PEP").click()
     expect(page.get_by_role("link", name="Enter why this approved PEP is being reopened")).to_be_visible()
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_label("Why is this approved PEP being reopened?").fill("The wrong school year was recorded")
     page.get_by_role("button", name="Reopen PEP").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("In progress")
-    check_a11y(page)
+    _check(page, check_a11y)
 
     # The DT lets a colleague complete the child's views.
     _switch(page, sign_in, dt, live_server)
     page.goto(f"{live_server.url}/peps/{pep.pk}/")
     expect(page.get_by_role("button", name="Submit the PEP")).to_be_visible()
     page.goto(f"{live_server.url}/peps/colleagues/")
-    check_a11y(page)
+    _check(page, check_a11y)
     page.get_by_label("Colleague's email address").fill(colleague.email)
     page.get_by_label("Child", exact=True).select_option(label="Robin Example")
     page.get_by_label("Child's views and carer's views").check()
     page.get_by_role("button", name="Add colleague").click()
     expect(page.locator("table")).to_contain_text(str(colleague))
-    check_a11y(page)
+    _check(page, check_a11y)
