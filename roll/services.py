@@ -147,6 +147,7 @@ from .models import Allocation, Child, Enrolment, LegalStatus, Placement, School
 logger = logging.getLogger(__name__)
 
 PEP_START_RULE = "roll.check_pep_start"
+KS4_MOVE_RULE = "roll.ks4_move"
 
 
 def _require_manage(actor) -> None:
@@ -232,7 +233,7 @@ def pep_start_alert_raise(*, child: Child, since: date | None = None):
         rule_code=PEP_START_RULE,
         title="Check the PEP has started for a child who has joined",
         severity=Alert.Severity.MEDIUM,
-        detail="A child joined the roll or a new school: check the PEP is started.",
+        detail="Joined recently: check the PEP has started",
         child=child,
         school=child.current_school,
         subject_type=ct,
@@ -241,6 +242,24 @@ def pep_start_alert_raise(*, child: Child, since: date | None = None):
         due_at=add_working_days(since, 10),
         assignee=child.caseworker,
     )
+
+
+def ks4_move_alert_raise(*, child: Child, subject, on: date, what: str):
+    """A school or care move in Years 10–11 is raised with the caseworker (DOMAIN: KS4_MOVE, on the event)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from vschool.alerts.models import Alert
+
+    if year_group(child.date_of_birth, on) not in (10, 11):
+        return None
+    ct = ContentType.objects.get_for_model(type(subject))
+    alert, _created = Alert.objects.get_or_create(
+        rule_code=KS4_MOVE_RULE, subject_type=ct, subject_id=str(subject.pk), resolved_at=None,
+        defaults={"title": f"{what} in Key Stage 4", "severity": Alert.Severity.HIGH, "child": child,
+                  "school": child.current_school, "since": on, "assignee": child.caseworker,
+                  "detail": f"{what} in Year 10 or 11: check the impact on exams and agree support"},
+    )
+    return alert
 
 
 def _clean_upn(upn: str) -> tuple[str, bool]:
@@ -346,6 +365,8 @@ def school_move_record(*, actor, child: Child, school: School, start: date, kind
                                 managed_move=managed_move)
     child_sync(child=child)
     pep_start_alert_raise(child=child, since=start)
+    if current:
+        ks4_move_alert_raise(child=child, subject=enrolment, on=start, what="School move")
     return enrolment
 
 
@@ -374,6 +395,8 @@ def placement_record(*, actor, child: Child, start: date, place_code: str, provi
     placement.stamp(actor)
     placement.save()
     child_sync(child=child)
+    if open_rows and reason_new_episode in codes.MOVE_REASONS:
+        ks4_move_alert_raise(child=child, subject=placement, on=start, what="Care placement move")
     return placement
 
 

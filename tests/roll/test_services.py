@@ -230,3 +230,20 @@ def test_placement_instability_and_no_caseworker_rules(caseworker):
     assert found[unstable.pk].detail == "3 placements in 12 months"
     no_cw = ChildFactory()
     assert [f.child_id for f in no_caseworker_findings()] == [no_cw.pk]
+
+
+def test_moves_in_key_stage_4_raise_an_alert(caseworker):
+    from roll.services import KS4_MOVE_RULE, dob_range_for_year_group
+
+    dob = dob_range_for_year_group(10, TODAY)[0]
+    old = EnrolmentFactory(start=date(2022, 9, 1), child__date_of_birth=dob)
+    services.allocation_change(actor=caseworker, child=old.child, role=Allocation.Role.CASEWORKER, user=caseworker,
+                               start=date(2022, 9, 1))
+    services.school_move_record(actor=caseworker, child=old.child, school=SchoolFactory(), start=TODAY)
+    PlacementFactory(child=old.child, start=TODAY - timedelta(days=30))
+    services.placement_record(actor=caseworker, child=old.child, start=TODAY, place_code="U6")
+    alerts = Alert.objects.filter(rule_code=KS4_MOVE_RULE, child=old.child)
+    assert alerts.count() == 2 and all(a.assignee == caseworker for a in alerts)
+    young = EnrolmentFactory(start=date(2022, 9, 1), child__date_of_birth=dob_range_for_year_group(5, TODAY)[0])
+    services.school_move_record(actor=caseworker, child=young.child, school=SchoolFactory(), start=TODAY)
+    assert not Alert.objects.filter(rule_code=KS4_MOVE_RULE, child=young.child).exists()
