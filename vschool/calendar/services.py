@@ -212,6 +212,8 @@ class _Days:
         lo, hi = max(lo, _MIN_YEAR), min(hi, _MAX_YEAR)
         if self.lo is None:
             self.lo, self.hi = lo, lo - 1
+        if self.lo <= lo and hi <= self.hi:
+            return  # already built: the hot path of every deadline calculation
         while lo < self.lo:
             self.lo -= 1
             self.ords[:0] = self._year_ords(self.lo)
