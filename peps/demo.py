@@ -127,6 +127,9 @@ def seed(ctx) -> None:
                 if status in (S.READY_TO_SUBMIT, S.SUBMITTED, S.RETURNED, S.APPROVED):
                     pep.next_pep_date = add_school_days(term.end, 20)
             peps.append(pep)
+    if not peps:  # the remaining children have no term on the roll in a PEP year group
+        ctx.say("  peps: nothing to do")
+        return
     PEP.objects.bulk_create(peps, batch_size=BATCH)
     if not peps[0].pk:  # databases without RETURNING: read the keys back
         lookup = {(p.child_id, p.academic_year, p.term): p.pk for p in PEP.objects.filter(
