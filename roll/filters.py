@@ -29,6 +29,7 @@ SORTS = {
     "school": ("current_school__name", "legal_last_name", "id"),
     "cohort": ("cohort", "legal_last_name", "id"),
     "joined": ("on_roll_from", "legal_last_name", "id"),
+    "attendance": ("term_attendance_pct", "legal_last_name", "id"),  # annotated by the attendance app
 }
 
 
@@ -59,6 +60,8 @@ class ChildFilter(django_filters.FilterSet):
     alerts = django_filters.BooleanFilter(method="filter_alerts", label="Has open alerts")
     roll = django_filters.ChoiceFilter(choices=ROLL_CHOICES, method="filter_roll", empty_label=None)
     mine = django_filters.BooleanFilter(method="filter_mine", label="My caseload")
+    attendance_low = django_filters.BooleanFilter(method="filter_attendance_low",
+                                                  label="Attendance below target this term")
 
     class Meta:
         model = Child
@@ -95,6 +98,13 @@ class ChildFilter(django_filters.FilterSet):
                            | Q(preferred_name__startswith=form))
             name_q &= word_q
         return qs.filter(q | name_q)
+
+    def filter_attendance_low(self, qs, name, value):
+        if not value:
+            return qs
+        from attendance.selectors import annotate_term_attendance, filter_below_threshold
+
+        return filter_below_threshold(annotate_term_attendance(qs))
 
     def filter_phase(self, qs, name, value):
         low, high = phase_years(value)

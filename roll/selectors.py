@@ -169,6 +169,15 @@ def child_timeline(*, child) -> list[TimelineEvent]:
     return events
 
 
+def _with_term_attendance(qs):
+    """Term attendance % for the roll list column (a subquery over the attendance app's weekly rollups)."""
+    if "term_attendance_pct" in qs.query.annotations:
+        return qs
+    from attendance.selectors import annotate_term_attendance
+
+    return annotate_term_attendance(qs)
+
+
 def child_list(*, user, filters=None, sort: str = "name"):
     """Children the user may see, filtered (roll.filters.ChildFilter) and sorted in the database.
 
@@ -178,7 +187,7 @@ def child_list(*, user, filters=None, sort: str = "name"):
 
     base = Child.objects.visible_to(user)
     filterset = ChildFilter(filters, queryset=base, user=user)
-    qs = filterset.qs if filterset.is_valid() else base.none()
+    qs = _with_term_attendance(filterset.qs if filterset.is_valid() else base.none())
     key = sort.lstrip("-") if sort else "name"
     if key not in SORTS:
         sort, key = "name", "name"

@@ -99,7 +99,7 @@ CSV_HEADER = ["Child ID", "Legal first name", "Legal last name", "Preferred name
               "Open alerts", "On roll from", "On roll until"]
 
 SORTABLE_COLUMNS = [("name", "Name"), ("age", "Year group"), ("school", "School"), ("cohort", "Cohort"),
-                    ("joined", "Joined")]
+                    ("joined", "Joined"), ("attendance", "Attendance this term")]
 
 
 def _require_roll(user):
