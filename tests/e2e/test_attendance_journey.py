@@ -89,3 +89,27 @@ def test_caseworker_is_refused_a_suspension_past_the_yearly_limit(page, live_ser
     page.get_by_role("button", name="Record exclusion").click()
     expect(page.get_by_test_id("suspension-days")).to_have_text("3")
     check_a11y(page)
+
+
+def test_caseworker_sorts_the_roll_by_attendance_and_filters_below_target(
+    page, live_server, sign_in, check_a11y, caseworker, pupil
+):
+    from django.utils import timezone
+
+    from attendance.schooldays import current_term
+    from attendance.services import marks_record_week
+
+    days = _full_school_week()
+    if days[0] < current_term(timezone.localdate()).start:
+        pytest.skip("the first week of a term has no complete school week in the term yet")
+    marks = {(d, s): "/" for d in days for s in ("AM", "PM")}
+    marks[(days[0], "AM")] = "N"
+    marks_record_week(actor=caseworker, child=pupil, marks=marks)
+    sign_in(page, caseworker)
+    page.goto(f"{live_server.url}/children/?sort=attendance")
+    expect(page.get_by_test_id("term-attendance").first).to_have_text("90.0%")
+    check_a11y(page)
+    page.get_by_label("Attendance below target this term").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("link", name=pupil.display_name)).to_be_visible()
+    check_a11y(page)
