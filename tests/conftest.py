@@ -1,6 +1,7 @@
 """Shared fixtures: one user per role, and the CI rule that required services never skip."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,6 +10,8 @@ from vschool.accounts.models import User
 from vschool.accounts.roles import ALL_ROLES, Role
 
 IN_CI = os.environ.get("CI") == "true"
+# Public files in the national formats, kept beside the project (never copied into it).
+SHARED_DATA = Path(os.environ.get("VSCHOOL_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
 def require_or_skip(available: bool, reason: str) -> None:

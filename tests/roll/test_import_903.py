@@ -1,7 +1,6 @@
 import io
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
@@ -11,10 +10,10 @@ from django.urls import reverse
 
 from roll.importers import import_903
 from roll.models import Child, LegalStatus, Placement, School
-from tests.conftest import require_or_skip
+from tests.conftest import SHARED_DATA, require_or_skip
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ssda903"
+DATA = SHARED_DATA / "ssda903"
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
 EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"

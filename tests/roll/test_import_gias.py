@@ -1,5 +1,4 @@
 import csv
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -7,10 +6,10 @@ from django.core.management.base import CommandError
 
 from roll.importers import GIAS_COLUMNS, gias_phase, import_gias
 from roll.models import School
-from tests.conftest import require_or_skip
+from tests.conftest import SHARED_DATA, require_or_skip
 
 pytestmark = pytest.mark.django_db
-GIAS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gias"
+GIAS = SHARED_DATA / "gias"
 
 # The real download has ~135 columns in its own order; ours are shuffled among extras to prove mapping by name.
 EXTRA = ["LA (code)", "OpenDate", "URN", "Boarders (name)", "EstablishmentName", "TypeOfEstablishment (code)",
