@@ -212,6 +212,21 @@ def child_list(*, user, filters=None, sort: str = "name"):
     return qs, filterset, sort
 
 
+def child_rows(ids: list) -> list[Child]:
+    """The full rows (open alerts, attendance, school, caseworker) of one page of child ids, in the page's order.
+
+    The roll list pages over ids from the user's scoped, filtered list first, so the per-row subqueries run for the
+    rows shown only: a first page costs about the same whether the filter matches 50 children or 100,000.
+    """
+    rows = (
+        _with_term_attendance(Child.objects.filter(pk__in=ids))
+        .select_related("current_school", "caseworker")
+        .annotate(open_alerts=open_alerts_subquery())
+    )
+    by_pk = {child.pk: child for child in rows}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
 def caseworker_choices():
     """VS staff who can hold a caseload (for filters and allocation forms)."""
     from vschool.accounts.models import User

@@ -132,7 +132,8 @@ def child_list(request):
     qs, filterset, sort = selectors.child_list(user=request.user, filters=request.GET, sort=sort)
     if request.GET.get("format") == "csv":
         return _child_list_csv(request, qs)
-    page, query = paginate(request, qs)
+    page, query = paginate(request, qs.values_list("pk", flat=True))
+    page.object_list = selectors.child_rows(list(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     csv_params = params.copy()
