@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from vschool.accounts.restore import pop_restored_post
 from vschool.accounts.roles import Role, has_role, is_vs_staff
 from vschool.audit.models import AccessLog
 from vschool.audit.services import access_log_record
@@ -70,42 +71,27 @@ def _prefill(section: Section) -> dict:
 
 
 def _attendance_prefill(child) -> dict:
-    """This term's attendance, suspensions and part-time timetable from the attendance records, when installed."""
-    try:
-        from attendance import selectors as attendance
-        from vschool.calendar.services import current_term
-    except ImportError:
-        return {}
+    """This term's attendance, suspensions and part-time timetable from the attendance records."""
+    from attendance import selectors as attendance
+    from vschool.calendar.services import current_term
+
     initial = {}
     term = current_term()
     end = min(timezone.localdate(), term.end)
-    try:
-        rate = attendance.attendance_rate(child, term.start, end)
-        if rate is not None:
-            initial["attendance_percent"] = round(float(rate) * 100, 1)
-        suspensions = [e for e in attendance.exclusions_for_child(child)
-                       if term.start <= e.start <= end and e.kind == "suspension"]
-        initial["suspensions"] = len(suspensions)
-        days = sum(float(e.days or 0) for e in suspensions)
-        if days:
-            initial["suspension_days"] = days
-        on_ptt = any(p.is_active(end) for p in attendance.part_time_for_child(child))
-        initial["part_time_timetable"] = "yes" if on_ptt else "no"
-    except (AttributeError, LookupError, TypeError, ValueError):
-        # A prefill is a convenience: a change in the attendance records never blocks the form.
-        return initial
+    rate = attendance.attendance_rate(child, term.start, end)
+    if rate is not None:
+        initial["attendance_percent"] = round(float(rate) * 100, 1)
+    suspensions = [e for e in attendance.exclusions_for_child(child)
+                   if term.start <= e.start <= end and e.kind == "suspension"]
+    initial["suspensions"] = len(suspensions)
+    days = sum(float(e.days or 0) for e in suspensions)
+    if days:
+        initial["suspension_days"] = days
+    on_ptt = any(p.is_active(end) for p in attendance.part_time_for_child(child))
+    initial["part_time_timetable"] = "yes" if on_ptt else "no"
     return initial
 
 
-def _restored_post(request):
-    try:
-        from vschool.accounts.restore import pop_restored_post
-    except ImportError:
-        return None
-    try:
-        return pop_restored_post(request)
-    except Exception:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -272,7 +258,7 @@ def section_edit(request, pk, kind):
                                           f"{'marked as complete' if complete else 'saved as a draft'}")
                 return redirect(f"{pep.get_absolute_url()}#section-{section.kind}")
     else:
-        data = _restored_post(request)
+        data = pop_restored_post(request)
         if data is not None:
             restored = True
             form = forms.section_form(section, data=data, complete=False, previous_targets=previous_targets)

@@ -66,13 +66,16 @@ def test_draft_endpoint_returns_the_new_version_and_refuses_stale(client, pep, d
     assert pep.sections.get(kind="wellbeing").content["health"] == "Typing"
 
 
-def test_restored_post_after_sign_in_is_shown(client, pep, dt, monkeypatch):
-    from django.http import QueryDict
+def test_restored_post_after_sign_in_is_shown(client, pep, dt):
+    from vschool.accounts.restore import SESSION_KEY
 
-    monkeypatch.setattr("vschool.accounts.restore.pop_restored_post",
-                        lambda request: QueryDict("version=1&health=Kept+words"))
+    url = reverse("peps:section_edit", args=[pep.pk, "wellbeing"])
     client.force_login(dt)
-    response = client.get(reverse("peps:section_edit", args=[pep.pk, "wellbeing"]))
+    # What the sign-in middleware keeps when this form is posted after the session expired.
+    session = client.session
+    session[SESSION_KEY] = {"path": url, "user_id": dt.pk, "data": [("version", ["1"]), ("health", ["Kept words"])]}
+    session.save()
+    response = client.get(url)
     assert "We kept what you typed" in response.content.decode()
     assert "Kept words" in response.content.decode()
 
