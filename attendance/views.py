@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from roll.selectors import child_get
 from vschool.audit.services import access_log_record
 from vschool.core.models import Authority
 
@@ -30,18 +31,7 @@ CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 640, 200, 10
 
 def _child(request, pk):
     """The child if the user may see them (404 otherwise), with what the record layout needs."""
-    try:
-        from roll.selectors import child_get
-    except ImportError:
-        child_get = None
-    if child_get is not None:
-        return child_get(user=request.user, pk=pk)
-    from roll.models import Child
-
-    child = Child.objects.visible_to(request.user).select_related("current_school").filter(pk=pk).first()
-    if child is None:
-        raise Http404("No such child")
-    return child
+    return child_get(user=request.user, pk=pk)
 
 
 def _context(child, **extra):

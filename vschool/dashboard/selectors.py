@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.apps import apps
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -56,13 +55,9 @@ def roll_summary(*, children, today: date | None = None) -> dict:
 
 
 def pep_summary(*, today: date | None = None) -> dict | None:
-    """PEPs for the current term by status (one query), or None while the PEP app has no models."""
-    if not apps.is_installed("peps"):
-        return None
-    try:
-        PEP = apps.get_model("peps", "PEP")
-    except LookupError:
-        return None
+    """PEPs for the current term by status (one query)."""
+    from peps.models import PEP
+
     term = current_term(today or timezone.localdate())
     labels = dict(PEP.Status.choices)
     rows = (
