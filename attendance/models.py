@@ -134,6 +134,28 @@ class WeeklyAttendance(models.Model):
         return (Decimal(self.attended) * 100 / self.possible).quantize(Decimal("0.1"))
 
 
+class TermAttendance(models.Model):
+    """Per child, the current term's totals from the weekly rollups, kept current by every rollup write.
+
+    One narrow row per child, so the roll list sorts and filters a whole roll by this term's attendance with one
+    join. A row whose term is not the current one is out of date and reads as "no data this term".
+    """
+
+    child = models.OneToOneField("roll.Child", on_delete=models.CASCADE, primary_key=True,
+                                 related_name="term_attendance", db_constraint=False)
+    term_start = models.DateField()
+    possible = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    # attended / possible * 100, unrounded (null when nothing was possible): the sort key.
+    pct = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["term_start", "pct"])]
+
+    def __str__(self):
+        return f"{self.term_start}: {self.attended}/{self.possible}"
+
+
 class WeeklyReturn(BaseModel):
     """A weekly count of possible and attended sessions for early-years and post-16 settings (no daily register)."""
 
