@@ -269,6 +269,7 @@ def seed(ctx) -> None:
                 pattern = Enrolment.Pattern.PART_TIME if rng.random() < 0.03 else Enrolment.Pattern.FULL_TIME
                 plan["enrolments"].append(_Row(school=school, start=start, kind=kind, pattern=pattern))
                 child.current_school = school
+                child.current_school_name = school.name
         # Care history for looked-after children and care leavers.
         if cohort in (Child.Cohort.CLA, Child.Cohort.CARE_LEAVER):
             moves = _weighted(rng, [(0, 45), (1, 30), (2, 15), (3, 7), (4, 3)])

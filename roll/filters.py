@@ -26,7 +26,7 @@ ROLL_CHOICES = [("on", "On the roll now"), ("off", "Left the roll"), ("all", "Ev
 SORTS = {
     "name": ("legal_last_name", "legal_first_name", "id"),
     "age": ("-date_of_birth", "legal_last_name", "id"),  # youngest first = lowest year group first
-    "school": ("current_school__name", "legal_last_name", "id"),
+    "school": ("current_school_name", "legal_last_name", "id"),
     "cohort": ("cohort", "legal_last_name", "id"),
     "joined": ("on_roll_from", "legal_last_name", "id"),
     "attendance": ("term_attendance_pct", "legal_last_name", "id"),  # annotated by the attendance app
@@ -125,12 +125,12 @@ class ChildFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return qs
-        from .models import School
+        if value.isdigit():
+            from .models import School
 
-        # Find the few matching schools first, then their pupils through the current_school index.
-        schools = School.objects.filter(urn=value) if value.isdigit() else School.objects.filter(
-            name__icontains=value)
-        return qs.filter(current_school__in=schools.values("pk"))
+            return qs.filter(current_school__in=School.objects.filter(urn=value).values("pk"))
+        # The school's name is kept on the child, so this is one scan of the child table (no join to schools).
+        return qs.filter(current_school_name__icontains=value)
 
     def filter_area(self, qs, name, value):
         if value == "in":

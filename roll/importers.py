@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from . import codes
 from .models import Child, LegalStatus, Placement, School, Source
-from .services import upn_is_valid
+from .services import children_school_names_resync, upn_is_valid
 
 logger = logging.getLogger(__name__)
 
@@ -646,6 +646,7 @@ def import_gias(source, *, links=None, dry_run: bool = False, actor=None) -> Imp
                 changed.append(school)
         School.objects.bulk_create(new, batch_size=1000)
         School.objects.bulk_update(changed, [*_SCHOOL_FIELDS, "modified_at", "modified_by"], batch_size=1000)
+        children_school_names_resync([s.pk for s in changed])
         result.counts["schools added"] = len(new)
         result.counts["schools updated"] = len(changed)
         result.counts["schools unchanged"] = len(wanted) - len(new) - len(changed)

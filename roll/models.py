@@ -175,6 +175,8 @@ class Child(BaseModel):
     needs_completion = models.BooleanField(default=False)
     # Denormalised for fast lists; kept current by the roll services.
     current_school = models.ForeignKey(School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The current school's name, so the roll sorts and searches by school on the child table's own indexes.
+    current_school_name = models.CharField(max_length=200, null=True, blank=True, editable=False)
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="caseload"
     )
@@ -190,6 +192,7 @@ class Child(BaseModel):
             models.Index(fields=["legal_last_name", "legal_first_name", "id"]),
             models.Index(fields=["cohort", "on_roll_until"]),
             models.Index(fields=["current_school", "legal_last_name"]),
+            models.Index(fields=["current_school_name", "legal_last_name", "id"]),
             models.Index(fields=["caseworker", "legal_last_name"]),
             models.Index(fields=["date_of_birth", "legal_last_name"]),
             models.Index(fields=["on_roll_from"]),
@@ -198,6 +201,17 @@ class Child(BaseModel):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        """Keep current_school_name in step whenever the current school is saved."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"current_school", "current_school_id"} & set(update_fields):
+            name = self.current_school.name if self.current_school_id else None
+            if name != self.current_school_name:
+                self.current_school_name = name
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "current_school_name"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

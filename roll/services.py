@@ -161,10 +161,10 @@ def child_sync(*, child: Child, on: date | None = None) -> Child:
     Saves only when something changed, so repeated calls leave no audit trail.
     """
     on = on or timezone.localdate()
-    main = (
+    main, main_name = (
         Enrolment.objects.current(on).filter(child=child, kind__in=Enrolment.MAIN_KINDS)
-        .order_by("-start", "-pk").values_list("school_id", flat=True).first()
-    )
+        .order_by("-start", "-pk").values_list("school_id", "school__name").first()
+    ) or (None, None)
     caseworker = (
         Allocation.objects.current(on).filter(child=child, role=Allocation.Role.CASEWORKER, user__isnull=False)
         .order_by("-start", "-pk").values_list("user_id", flat=True).first()
@@ -181,6 +181,7 @@ def child_sync(*, child: Child, on: date | None = None) -> Child:
     in_area = placement[0] if placement and (placement[1] is None or placement[1] >= on) else None
     wanted = {
         "current_school_id": main,
+        "current_school_name": main_name,
         "caseworker_id": caseworker,
         "current_legal_status": legal_code,
         "placement_in_area": in_area,
@@ -461,7 +462,7 @@ def inspection_record(*, actor, school: School, framework: str, inspected_on: da
 def children_out_of_step(on: date | None = None):
     """Children whose denormalised school, caseworker or legal status no longer matches their history
     (an enrolment, allocation or legal status ended or began by date, not by an edit)."""
-    from django.db.models import Exists, OuterRef, Q
+    from django.db.models import Exists, F, OuterRef, Q
 
     on = on or timezone.localdate()
     current_main = Enrolment.objects.current(on).filter(child_id=OuterRef("pk"), kind__in=Enrolment.MAIN_KINDS)
@@ -472,12 +473,26 @@ def children_out_of_step(on: date | None = None):
         Q(end__isnull=True) | Q(end__gte=on))
     return Child.objects.filter(
         (Q(current_school__isnull=False) & ~Exists(at_their_school))
+        | (Q(current_school__isnull=False) & ~Q(current_school_name=F("current_school__name")))
+        | (Q(current_school__isnull=True) & Q(current_school_name__isnull=False))
         | (Q(current_school__isnull=True) & Exists(current_main))
         | (Q(caseworker__isnull=False) & ~Exists(cw_matches))
         | (Q(caseworker__isnull=True) & Exists(current_cw.filter(user__isnull=False)))
         | (~Q(current_legal_status="") & ~Exists(current_ls.filter(code=OuterRef("current_legal_status"))))
         | (Q(current_legal_status="") & Exists(current_ls))
     )
+
+
+def children_school_names_resync(school_ids=None) -> int:
+    """Copy school names onto their pupils' records after schools are renamed (one UPDATE); returns rows changed."""
+    from django.db.models import F, OuterRef, Q, Subquery
+
+    qs = Child.objects.filter(current_school__isnull=False).filter(
+        ~Q(current_school_name=F("current_school__name")) | Q(current_school_name__isnull=True))
+    if school_ids is not None:
+        qs = qs.filter(current_school_id__in=list(school_ids))
+    name = School.objects.filter(pk=OuterRef("current_school_id")).values("name")[:1]
+    return Child.objects.filter(pk__in=qs.values("pk")).update(current_school_name=Subquery(name))
 
 
 def children_resync(on: date | None = None) -> int:

@@ -6,7 +6,7 @@ import json
 
 from django.core.management import call_command
 
-OPERATIONS = {"roll_list", "child_detail", "dashboard", "pep_pdf", "drift_scan", "attendance_import"}
+OPERATIONS = {"roll_list", "roll_list_filters", "child_detail", "dashboard", "pep_pdf", "drift_scan", "attendance_import"}
 
 
 def test_benchmark_reports_every_operation_as_json(db):
@@ -26,6 +26,10 @@ def test_benchmark_reports_every_operation_as_json(db):
     assert {"admin_changelist", "sql"} <= roll_list["baselines"].keys()
     assert roll_list["baselines"]["sql"]["queries"] == 1
     assert report["operations"]["dashboard"]["queries"] > 0
+    filtered = report["operations"]["roll_list_filters"]
+    pages = filtered["pages"]
+    assert {"school_name", "sort_attendance", "attendance_below_target", "combined"} <= pages.keys()
+    assert filtered["median_ms"] == max(p["median_ms"] for p in pages.values())
 
     # Page timings ran in a rolled-back transaction: no temporary admin, no access-log rows.
     from vschool.accounts.models import User

@@ -111,3 +111,29 @@ def test_child_record_query_count_is_flat(client, caseworker, django_assert_max_
     for name in ("roll:child_detail", "roll:child_education", "roll:child_care", "roll:child_timeline"):
         with django_assert_max_num_queries(20):
             assert client.get(reverse(name, args=[child.pk])).status_code == 200
+
+
+def test_school_filter_and_sort_follow_the_schools_current_name(client, caseworker, tmp_path):
+    """The roll keeps each child's school name beside them; a rename in the register reaches the list."""
+    from roll.importers import import_gias
+    from tests.roll.test_import_gias import _row, _write
+
+    oak = SchoolFactory(urn="300001", name="Oakfield Primary School")
+    elm = SchoolFactory(urn="300002", name="Elmwood Primary School")
+    ChildFactory(la_child_id="O1", legal_last_name="Able", current_school=oak)
+    ChildFactory(la_child_id="E1", legal_last_name="Baker", current_school=elm)
+    client.force_login(caseworker)
+    url = reverse("roll:child_list")
+    assert _names(client.get(url, {"school": "oakfield"})) == ["O1"]
+    assert _names(client.get(url, {"school": "300002"})) == ["E1"]
+    assert _names(client.get(url, {"sort": "school"})) == ["E1", "O1"]
+    # The register renames Oakfield to Acorn: the filter and sort use the new name at once.
+    result = import_gias(str(_write(tmp_path / "gias.csv", [
+        _row("300001", "Acorn Primary Academy", phase="Primary"),
+        _row("300002", "Elmwood Primary School", phase="Primary"),
+    ])))
+    assert result.ok, result.errors
+    assert Child.objects.get(la_child_id="O1").current_school_name == "Acorn Primary Academy"
+    assert _names(client.get(url, {"school": "oakfield"})) == []
+    assert _names(client.get(url, {"school": "acorn"})) == ["O1"]
+    assert _names(client.get(url, {"sort": "school"})) == ["O1", "E1"]

@@ -64,6 +64,7 @@ def test_school_move_ends_current_place_and_keeps_one_main_enrolment(caseworker)
     child.refresh_from_db()
     assert old.end == start - timedelta(days=1) and old.leaving_reason == "Care move"
     assert child.current_school == new_school
+    assert child.current_school_name == new_school.name
     assert Enrolment.objects.filter(child=child, end__isnull=True).count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         Enrolment.objects.create(child=child, school=SchoolFactory(), start=TODAY)

@@ -167,6 +167,8 @@ class Command(BaseCommand):
                 client = self._client()
                 self.log("Roll list page...")
                 ops["roll_list"] = guarded(lambda: self._roll_list(client, repeat))
+                self.log("Roll list filters and sorts...")
+                ops["roll_list_filters"] = guarded(lambda: self._roll_list_filters(client, max(3, repeat // 4)))
                 self.log("Child record...")
                 ops["child_detail"] = guarded(lambda: self._child_detail(client, repeat))
                 self.log("Headteacher dashboard...")
@@ -219,6 +221,34 @@ class Command(BaseCommand):
             "sql": guarded(lambda: self._roll_list_sql(repeat)),
         }
         return result
+
+    def _roll_list_filters(self, client: Client, repeat: int) -> dict:
+        """The first page of the roll list under each filter and sort (and a few combinations) a user can pick."""
+        from roll.models import Child, School
+
+        url = url_or_skip("roll:child_list")
+        child = Child.objects.on_roll().exclude(current_school=None).exclude(caseworker=None).order_by("pk").first()
+        if child is None:
+            raise Skip("no children with a school and a caseworker")
+        school = School.objects.get(pk=child.current_school_id)
+        word = max(school.name.split(), key=len)
+        queries = {
+            "cohort": "cohort=cla", "phase": "phase=statutory", "year_group": "year_group=10",
+            "key_stage": "key_stage=KS2", "school_name": f"school={word}", "school_urn": f"school={school.urn}",
+            "out_of_area": "area=out", "caseworker": f"caseworker={child.caseworker_id}",
+            "legal_status": "legal_status=C2", "send": "send=ehcp", "open_alerts": "alerts=true",
+            "search_name": f"q={child.legal_last_name[:4]}", "search_upn": f"q={child.upn or child.la_child_id}",
+            "attendance_below_target": "attendance_low=true", "left_the_roll": "roll=off",
+            "sort_age": "sort=age", "sort_school": "sort=school", "sort_attendance": "sort=attendance",
+            "sort_attendance_desc": "sort=-attendance", "sort_joined": "sort=-joined",
+            "combined": "cohort=cla&phase=statutory&send=sen_support&area=in&sort=school",
+            "combined_attendance": "key_stage=KS4&attendance_low=true&sort=attendance",
+        }
+        results = {name: self._page(client, f"{url}?{query}", repeat) for name, query in queries.items()}
+        slowest = max(results, key=lambda name: results[name]["median_ms"])
+        # The headline figures are the worst of the pages: the slowest median and p95, the most queries.
+        return {"median_ms": results[slowest]["median_ms"], "p95_ms": max(r["p95_ms"] for r in results.values()),
+                "queries": max(r["queries"] for r in results.values()), "slowest": slowest, "pages": results}
 
     def _admin_changelist(self, repeat: int) -> dict:
         from roll.models import Child
