@@ -230,7 +230,7 @@ def _copy_marks(source, mondays, now, *, estimate: int) -> tuple[int, int]:
     written = weekly_rows = 0
     with connection.cursor() as cursor, tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         if rebuild:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT uniq_mark_child_date_session")
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_pkey")
         with cursor.cursor.copy(
             f"COPY {table} (child_id, school_id, date, session, code, source, recorded_at) FROM STDIN"
         ) as copy:
@@ -251,8 +251,8 @@ def _copy_marks(source, mondays, now, *, estimate: int) -> tuple[int, int]:
                     lines = []
             copy.write("".join(lines))
         if rebuild:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT uniq_mark_child_date_session "
-                           "UNIQUE (child_id, date, session)")
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey "
+                           "PRIMARY KEY (child_id, date, session)")
         spool.seek(0)
         cursor.execute("DROP TABLE IF EXISTS demo_weekly")
         cursor.execute("CREATE TEMP TABLE demo_weekly (child_id bigint, week_start date, "

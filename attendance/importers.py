@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from . import codes
 from .models import ImportBatch, MarkChange, SessionMark
-from .rollups import rollups_recompute, rollups_recompute_from_table_pg
+from .rollups import (
+    COUNT_FIELDS,
+    count_field,
+    field_delta_sql,
+    rollups_recompute,
+    rollups_recompute_from_table_pg,
+)
 from .schooldays import school_days_in_range
 
 # Current codes came into force on 19 August 2024; older marks need the historic mapping, not this import.
@@ -367,9 +373,12 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             clock[0] = now
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL jit = off")
+        # The merge and the weekly rollups touch a few rows per child in large tables: costing index probes as
+        # cached keeps them probes rather than full scans when the file is small beside the tables.
+        cursor.execute("SET LOCAL random_page_cost = 1.1")
         # ON COMMIT DROP tables outlive an import nested in a longer transaction: start clean.
-        cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_codes, att_rows, att_dups, att_merge, "
-                       "att_affected")
+        cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_codes, att_rows, att_weeks, att_dups, "
+                       "att_overlap, att_merge, att_affected")
         cursor.execute(
             "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
             + ", ".join(f"{c} text" for c in cols) + ") ON COMMIT DROP"
@@ -386,27 +395,23 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             context = re.search(r"line (\d+)", str(exc))
             where = f"Line {int(context.group(1)) + 1}: " if context else ""
             raise FileError(f"{where}the file could not be read as CSV ({message})") from None
-        cursor.execute(f"DELETE FROM att_stage s WHERE {' AND '.join(f'coalesce(trim(s.{c}), %s) = %s' for c in cols)}",
-                       ["", ""] * ncols)
-        cursor.execute("SELECT count(*) FROM att_stage")
-        result.rows = cursor.fetchone()[0]
         lap("copy_to_staging")
 
         validator = RowValidator()
         # Lookup tables keyed by the text as written, so the join needs no parsing: both date formats and both
-        # cases of each code map to their value.
+        # cases of each code map to their value (and each code to the weekly count it falls in).
         cursor.execute("CREATE TEMP TABLE att_days (txt text PRIMARY KEY, d date NOT NULL) ON COMMIT DROP")
         with raw.copy("COPY att_days (txt, d) FROM STDIN") as copy:
             for day in sorted(validator.school_days):
                 copy.write_row((day.isoformat(), day))
                 copy.write_row((day.strftime("%d/%m/%Y"), day))
-        cursor.execute("CREATE TEMP TABLE att_codes (txt text PRIMARY KEY, code text NOT NULL) ON COMMIT DROP")
-        with raw.copy("COPY att_codes (txt, code) FROM STDIN") as copy:
+        cursor.execute("CREATE TEMP TABLE att_codes (txt text PRIMARY KEY, code text NOT NULL, field text NOT NULL) "
+                       "ON COMMIT DROP")
+        with raw.copy("COPY att_codes (txt, code, field) FROM STDIN") as copy:
             for code in codes.CODES:
-                copy.write_row((code, code))
+                copy.write_row((code, code, count_field(code)))
                 if code.lower() != code:
-                    copy.write_row((code.lower(), code))
-        cursor.execute("ANALYZE att_stage; ANALYZE att_days; ANALYZE att_codes")
+                    copy.write_row((code.lower(), code, count_field(code)))
         lap("lookups")
 
         joins, child_expr = [], "NULL::bigint"
@@ -427,77 +432,143 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             school_ok = f"(sc.id IS NOT NULL OR coalesce(trim({col('urn')}), '') = '')"
         joins.append(f"LEFT JOIN att_days d ON d.txt = trim({col('date')})")
         joins.append(f"LEFT JOIN att_codes k ON k.txt = trim({col('code')})")
+        # A row whose every field is empty (a blank line, or a row of commas) is not a row: it keeps its line number
+        # out of the count and the report. Every other row is either ok or reported.
+        blank = " AND ".join(f"coalesce(trim(s.{c}), '') = ''" for c in cols)
         cursor.execute(f"""
             CREATE TEMP TABLE att_rows ON COMMIT DROP AS
-            SELECT s.line_no, {child_expr} AS child_id, {school_expr} AS school_id, d.d AS date,
-                   upper(trim({col('session')})) AS session, k.code AS code, {school_ok} AS school_ok
-            FROM att_stage s
-            {chr(10).join(joins)}
+            SELECT q.*, (q.child_id IS NOT NULL AND q.date IS NOT NULL AND q.code IS NOT NULL AND q.school_ok
+                         AND q.session IN ('AM', 'PM')) AS ok
+            FROM (
+                SELECT s.line_no, {child_expr} AS child_id, {school_expr} AS school_id, d.d AS date,
+                       upper(trim({col('session')})) AS session, k.code AS code, k.field, {school_ok} AS school_ok,
+                       {blank} AS blank
+                FROM att_stage s
+                {chr(10).join(joins)}
+            ) q
         """)
         lap("resolve")
-        ok = ("r.child_id IS NOT NULL AND r.date IS NOT NULL AND r.code IS NOT NULL AND r.school_ok "
-              "AND r.session IN ('AM', 'PM')")
-        cursor.execute(f"""
-            CREATE TEMP TABLE att_dups ON COMMIT DROP AS
-            SELECT r.line_no, g.first_line FROM att_rows r JOIN (
-                SELECT child_id, date, session, min(line_no) AS first_line FROM att_rows r
-                WHERE {ok} GROUP BY child_id, date, session HAVING count(*) > 1
-            ) g USING (child_id, date, session)
-            WHERE r.line_no > g.first_line AND {ok}
-        """)
-        cursor.execute(f"SELECT count(*) FILTER (WHERE NOT ({ok})) FROM att_rows r")
-        bad = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM att_dups")
-        dups = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FILTER (WHERE NOT blank), count(*) FILTER (WHERE NOT ok AND NOT blank) "
+                       "FROM att_rows")
+        result.rows, bad = cursor.fetchone()
+        has_dups = _weeks_of_rows(cursor, "r.ok")
+        dups = 0
+        if has_dups:
+            cursor.execute("""
+                CREATE TEMP TABLE att_dups ON COMMIT DROP AS
+                SELECT r.line_no, g.first_line FROM att_rows r JOIN (
+                    SELECT child_id, date, session, min(line_no) AS first_line FROM att_rows
+                    WHERE ok GROUP BY child_id, date, session HAVING count(*) > 1
+                ) g USING (child_id, date, session)
+                WHERE r.line_no > g.first_line AND r.ok
+            """)
+            dups = cursor.rowcount
+            _weeks_of_rows(cursor, VALID_NOT_DUPLICATE)
         result.error_rows = bad + dups
         result.valid_rows = result.rows - result.error_rows
         if result.error_rows:
-            _word_copy_errors(cursor, columns, ok, validator, result)
+            _word_copy_errors(cursor, columns, dups, validator, result)
         lap("validate")
 
-        dup_filter = "AND NOT EXISTS (SELECT 1 FROM att_dups x WHERE x.line_no = r.line_no)" if dups else ""
-        # Writers wait while the file merges (readers do not), so the probe below stays true until the insert.
-        cursor.execute(f"LOCK TABLE {MARKS} IN SHARE ROW EXCLUSIVE MODE")
-        # One probe of the unique index per row sorts the file into new and changed marks; unchanged ones drop out
-        # here and are never locked or rewritten.
+        affected = _merge_copy(cursor, batch, result, "r.ok" if not dups else VALID_NOT_DUPLICATE)
+        lap("merge")
+        if result.inserted or result.updated:
+            rollups_recompute_from_table_pg(affected, deltas=True)
+        lap("rollups")
+
+
+VALID_NOT_DUPLICATE = "r.ok AND NOT EXISTS (SELECT 1 FROM att_dups x WHERE x.line_no = r.line_no)"
+# Monday of a date's week, in date arithmetic alone (1 January 1900 was a Monday).
+WEEK_START = "{0} - (({0} - DATE '1900-01-01') % 7)"
+
+
+def _weeks_of_rows(cursor, valid: str) -> bool:
+    """Fill att_weeks: per child and week of the valid rows, their first and last dates and how many fall in each
+    weekly count. True when some week repeats a session: each row sets the bit of its session in the week, and
+    the sum of those bits equals their OR only when no two rows share one."""
+    week = WEEK_START.format("r.date")
+    slot = f"(1 << ((r.date - {week}) * 2 + (r.session = 'PM')::int))"
+    counts = field_delta_sql("r.field")
+    cursor.execute("DROP TABLE IF EXISTS att_weeks")
+    cursor.execute(f"""
+        CREATE TEMP TABLE att_weeks ON COMMIT DROP AS
+        SELECT r.child_id, {week} AS week_start, min(r.date) AS lo, max(r.date) AS hi,
+               sum({slot}) <> bit_or({slot}) AS repeats,
+               {', '.join(f'{counts[name]} AS {name}' for name in COUNT_FIELDS)}
+        FROM att_rows r WHERE {valid} GROUP BY 1, 2
+    """)
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM att_weeks WHERE repeats)")
+    return cursor.fetchone()[0]
+
+
+def _merge_copy(cursor, batch, result: ImportResult, valid: str) -> str:
+    """Write the valid rows of att_rows: insert new marks, update changed ones (with a MarkChange each). Returns the
+    temp table of each (child_id, week_start) written with how much each weekly count moved."""
+    params = {"batch": batch.pk}
+    # Writers wait while the file merges (readers do not), so what is read below stays true until the writes.
+    cursor.execute(f"LOCK TABLE {MARKS} IN SHARE ROW EXCLUSIVE MODE")
+    # One probe of the key index per child finds the children that already have a mark in the file's span for
+    # them; only their rows are probed one by one, so loading a term nobody has marks for yet probes nothing.
+    cursor.execute(f"""
+        CREATE TEMP TABLE att_overlap ON COMMIT DROP AS
+        SELECT sp.child_id FROM (SELECT child_id, min(lo) AS lo, max(hi) AS hi FROM att_weeks GROUP BY child_id) sp
+        WHERE EXISTS (SELECT 1 FROM {MARKS} e WHERE e.child_id = sp.child_id AND e.date BETWEEN sp.lo AND sp.hi)
+    """)
+    overlap = cursor.rowcount
+    if not overlap:
+        # Every valid row is a new mark, and att_weeks already holds what the weekly counts gain.
+        source, affected = f"(SELECT r.* FROM att_rows r WHERE {valid})", "att_weeks"
+    else:
+        # New marks (old_code null) and changed ones; unchanged marks drop out here and are never locked or
+        # rewritten.
         cursor.execute(f"""
             CREATE TEMP TABLE att_merge ON COMMIT DROP AS
-            SELECT r.child_id, r.date, r.session, r.code, r.school_id, e.id AS mark_id, e.code AS old_code
+            SELECT r.child_id, r.date, r.session, r.code, r.field, r.school_id, e.code AS old_code,
+                   ko.field AS old_field
             FROM att_rows r
-            LEFT JOIN {MARKS} e ON e.child_id = r.child_id AND e.date = r.date AND e.session = r.session
-            WHERE {ok} {dup_filter} AND (e.id IS NULL OR e.code <> r.code)
+            LEFT JOIN att_overlap o ON o.child_id = r.child_id
+            LEFT JOIN LATERAL (
+                SELECT e.code, e.school_id FROM {MARKS} e
+                WHERE o.child_id IS NOT NULL AND e.child_id = r.child_id AND e.date = r.date
+                  AND e.session = r.session
+                LIMIT 1  -- (one at most; the limit also keeps this a probe per row rather than a join of tables)
+            ) e ON true
+            LEFT JOIN att_codes ko ON ko.txt = e.code
+            WHERE {valid} AND (e.code IS NULL OR e.code <> r.code)
               -- D (attending the other school) yields to the other school's own mark.
-              AND NOT (r.code = 'D' AND e.id IS NOT NULL AND e.school_id IS DISTINCT FROM r.school_id)
+              AND NOT (r.code = 'D' AND e.code IS NOT NULL AND e.school_id IS DISTINCT FROM r.school_id)
         """)
-        cursor.execute(f"""
-            INSERT INTO {MARKS} (child_id, date, session, code, school_id, source, batch_id, recorded_at)
-            SELECT child_id, date, session, code, school_id, 'import', %(batch)s, now()
-            FROM att_merge WHERE mark_id IS NULL
-            -- In key order, so a file sorted by day (a register per day) still fills the unique index page by page.
-            ORDER BY child_id, date, session
-        """, {"batch": batch.pk})
-        inserted = cursor.rowcount
+        source, affected = "att_merge", "att_affected"
+    cursor.execute(f"""
+        INSERT INTO {MARKS} (child_id, date, session, code, school_id, source, batch_id, recorded_at)
+        SELECT child_id, date, session, code, school_id, 'import', %(batch)s, now()
+        FROM {source} m {"WHERE old_code IS NULL" if overlap else ""}
+        -- In key order, so a file sorted by day (a register per day) still fills the key index page by page.
+        ORDER BY child_id, date, session
+    """, params)
+    result.inserted = cursor.rowcount
+    if overlap:
         cursor.execute(f"""
             UPDATE {MARKS} m SET previous_code = x.old_code, code = x.code,
                 school_id = coalesce(x.school_id, m.school_id), source = 'import', batch_id = %(batch)s,
                 recorded_at = now()
-            FROM att_merge x WHERE x.mark_id IS NOT NULL AND m.id = x.mark_id
-        """, {"batch": batch.pk})
-        updated = cursor.rowcount
-        if updated:
+            FROM att_merge x
+            WHERE x.old_code IS NOT NULL AND m.child_id = x.child_id AND m.date = x.date AND m.session = x.session
+        """, params)
+        result.updated = cursor.rowcount
+        if result.updated:
             cursor.execute("""
                 INSERT INTO attendance_markchange (batch_id, child_id, date, session, old_code, new_code)
-                SELECT %(batch)s, child_id, date, session, old_code, code FROM att_merge WHERE mark_id IS NOT NULL
-            """, {"batch": batch.pk})
-        cursor.execute("""
+                SELECT %(batch)s, child_id, date, session, old_code, code FROM att_merge WHERE old_code IS NOT NULL
+            """, params)
+        delta = field_delta_sql("m.field", "m.old_field")
+        cursor.execute(f"""
             CREATE TEMP TABLE att_affected ON COMMIT DROP AS
-            SELECT DISTINCT child_id, date_trunc('week', date)::date AS week_start FROM att_merge
+            SELECT m.child_id, {WEEK_START.format("m.date")} AS week_start,
+                   {', '.join(f'{delta[name]} AS {name}' for name in COUNT_FIELDS)}
+            FROM att_merge m GROUP BY 1, 2
         """)
-        result.inserted, result.updated = inserted, updated
-        lap("merge")
-        if result.inserted or result.updated:
-            rollups_recompute_from_table_pg("att_affected")
-        lap("rollups")
+    return affected
 
 
 _BLANK_LINE = re.compile(rb"(?m)^[ \t]*(\r?)$")
@@ -523,15 +594,16 @@ def _blank_lines_as_empty_rows(fileobj, ncols: int, size: int = 1 << 20):
             return
 
 
-def _word_copy_errors(cursor, columns, ok, validator: RowValidator, result: ImportResult) -> None:
+def _word_copy_errors(cursor, columns, dups: int, validator: RowValidator, result: ImportResult) -> None:
     """Fetch the raw values of the bad rows (few) and word their errors with the shared row rules."""
     names = list(columns)
     select = ", ".join(f"s.c{columns[n]}" for n in names)
+    duplicates = "UNION ALL SELECT line_no, first_line FROM att_dups" if dups else ""
     cursor.execute(f"""
         SELECT s.line_no, e.first_line, {select}
         FROM (
-            SELECT r.line_no, NULL::bigint AS first_line FROM att_rows r WHERE NOT ({ok})
-            UNION ALL SELECT line_no, first_line FROM att_dups
+            SELECT r.line_no, NULL::bigint AS first_line FROM att_rows r WHERE NOT r.ok AND NOT r.blank
+            {duplicates}
         ) e JOIN att_stage s USING (line_no)
         ORDER BY s.line_no LIMIT {MAX_REPORTED_ERRORS}
     """)

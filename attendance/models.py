@@ -50,7 +50,8 @@ class SessionMark(models.Model):
     """One register mark for one session. Unique per (child, date, session); a later mark replaces an earlier one.
 
     Kept narrow (no created/modified-by columns) because there are hundreds of millions of these: single writes are
-    audited by django-auditlog, bulk imports by ImportBatch + MarkChange.
+    audited by django-auditlog, bulk imports by ImportBatch + MarkChange. The key is (child, date, session) itself,
+    so each import writes one index instead of a surrogate id index beside the unique one.
     """
 
     class Source(models.TextChoices):
@@ -58,7 +59,8 @@ class SessionMark(models.Model):
         MANUAL = "manual", "Entered by hand"
         WEEKLY = "weekly", "Weekly return"
 
-    # The unique (child, date, session) index serves lookups by child, so the FK needs no index of its own; the
+    pk = models.CompositePrimaryKey("child", "date", "session")
+    # The (child, date, session) key index serves lookups by child, so the FK needs no index of its own; the
     # import checks every child against the roll in one join, so the per-row FK trigger is left out (ADR 0001).
     child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="session_marks", db_index=False,
                               db_constraint=False)
@@ -75,9 +77,6 @@ class SessionMark(models.Model):
     recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", db_constraint=False, db_index=False)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["child", "date", "session"], name="uniq_mark_child_date_session")]
 
     def __str__(self):
         return f"{self.date} {self.session} {self.code}"

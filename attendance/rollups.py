@@ -78,10 +78,63 @@ def category_case_sql(column: str = "code") -> dict[str, str]:
     return out
 
 
-def rollups_recompute_from_table_pg(affected_table: str) -> int:
-    """Set-based recompute on PostgreSQL for every (child_id, week_start) row in a temp table."""
+def count_field(code: str) -> str:
+    """The WeeklyAttendance field a mark with this code counts in (ValueError for a code not in force)."""
+    return _FIELD[codes.classify(code)]
+
+
+def field_delta_sql(new: str, old: str | None = None) -> dict[str, str]:
+    """SQL aggregates for how much each count moves when marks change, from columns holding each mark's count_field
+    after the write (`new`) and before it (`old`; null, or no column, for a mark that did not exist)."""
+    out = {}
+    for name in _FIELD.values():
+        out[name] = f"count(*) FILTER (WHERE {new} = '{name}')"
+        if old:
+            out[name] += f" - count(*) FILTER (WHERE {old} = '{name}')"
+    out["possible"] = f"count(*) FILTER (WHERE {new} <> 'not_possible')"
+    if old:
+        out["possible"] += f" - count(*) FILTER (WHERE {old} <> 'not_possible')"
+    return out
+
+
+def rollups_recompute_from_table_pg(affected_table: str, *, deltas: bool = False) -> int:
+    """Set-based recompute on PostgreSQL for every (child_id, week_start) row in a temp table.
+
+    With `deltas`, the table also holds, per row, how much each count field moves (see field_delta_sql), and
+    those are added to the weekly rows instead of recounting every mark in each week: exact as long as the weekly
+    rows were right before the write the deltas describe.
+    """
+    if deltas:
+        # Weeks that have a row move by their deltas; the rest start from them (a week without a row had no marks,
+        # so its deltas are all zero or more). Two statements, because the row an INSERT proposes must pass the
+        # counts' checks before ON CONFLICT could turn it into an addition.
+        add = ", ".join(f"{name} = w.{name} + a.{name}" for name in COUNT_FIELDS)
+        sql = f"""
+            WITH moved AS (
+                UPDATE attendance_weeklyattendance w SET {add}, updated_at = now()
+                FROM {affected_table} a WHERE w.child_id = a.child_id AND w.week_start = a.week_start
+                RETURNING w.child_id, w.week_start
+            )
+            INSERT INTO attendance_weeklyattendance (child_id, week_start, {', '.join(COUNT_FIELDS)}, updated_at)
+            SELECT a.child_id, a.week_start, {', '.join(f'a.{name}' for name in COUNT_FIELDS)}, now()
+            FROM {affected_table} a
+            WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.child_id = a.child_id AND m.week_start = a.week_start)
+            ORDER BY a.child_id, a.week_start
+            -- (A week whose row another transaction has just added gains these counts on top of its own.)
+            ON CONFLICT (child_id, week_start) DO UPDATE SET
+                {', '.join(f'{name} = attendance_weeklyattendance.{name} + excluded.{name}' for name in COUNT_FIELDS)},
+                updated_at = excluded.updated_at
+        """
+    else:
+        sql = _recompute_sql(affected_table)
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return cur.rowcount
+
+
+def _recompute_sql(affected_table: str) -> str:
     expr = category_case_sql("m.code")
-    sql = f"""
+    return f"""
         INSERT INTO attendance_weeklyattendance
             (child_id, week_start, possible, present, approved, authorised, unauthorised, not_possible, updated_at)
         SELECT a.child_id, a.week_start,
@@ -102,6 +155,3 @@ def rollups_recompute_from_table_pg(affected_table: str) -> int:
             authorised = EXCLUDED.authorised, unauthorised = EXCLUDED.unauthorised,
             not_possible = EXCLUDED.not_possible, updated_at = EXCLUDED.updated_at
     """
-    with connection.cursor() as cur:
-        cur.execute(sql)
-        return cur.rowcount

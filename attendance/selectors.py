@@ -102,7 +102,7 @@ def _counts_from_marks(child_ids, start: date, end: date) -> dict[int, dict[str,
     rows = (
         SessionMark.objects.filter(child_id__in=child_ids, date__gte=start, date__lte=end)
         .values("child_id", "code")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
     )
     field = {codes.PRESENT: "present", codes.APPROVED_ACTIVITY: "approved", codes.AUTHORISED: "authorised",
              codes.UNAUTHORISED: "unauthorised"}
