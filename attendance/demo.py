@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import codes
 from .models import Exclusion, PartTimeTimetable, SessionMark, WeeklyAttendance
-from .rollups import _FIELD
+from .rollups import _FIELD, term_totals_refresh
 from .schooldays import add_school_days, monday, school_days_in_range
 
 # Above this many marks the unique index is rebuilt after the load rather than maintained row by row.
@@ -151,6 +151,7 @@ def seed(ctx) -> None:
         written, weekly_rows = _bulk_marks(rows(), mondays, now)
     Exclusion.objects.bulk_create(exclusions, batch_size=2000)
     PartTimeTimetable.objects.bulk_create(timetables, batch_size=2000)
+    term_totals_refresh()
     seconds = time.monotonic() - started
     ctx.say(f"  attendance: {written} marks for {len(children)} children, {weekly_rows} weekly rows, "
             f"{len(exclusions)} suspensions, {len(timetables)} part-time timetables in {seconds:.1f}s "

@@ -64,6 +64,7 @@ def rollups_recompute(pairs: Iterable[tuple[int, date]]) -> int:
     WeeklyAttendance.objects.bulk_create(
         objs, batch_size=1000, update_conflicts=True, unique_fields=["child", "week_start"], update_fields=COUNT_FIELDS
     )
+    term_totals_refresh(child_ids)
     return len(objs)
 
 
@@ -129,7 +130,9 @@ def rollups_recompute_from_table_pg(affected_table: str, *, deltas: bool = False
         sql = _recompute_sql(affected_table)
     with connection.cursor() as cur:
         cur.execute(sql)
-        return cur.rowcount
+        written = cur.rowcount
+    term_totals_refresh(from_table=affected_table)
+    return written
 
 
 def _recompute_sql(affected_table: str) -> str:
@@ -155,3 +158,55 @@ def _recompute_sql(affected_table: str) -> str:
             authorised = EXCLUDED.authorised, unauthorised = EXCLUDED.unauthorised,
             not_possible = EXCLUDED.not_possible, updated_at = EXCLUDED.updated_at
     """
+
+
+def term_totals_refresh(child_ids: Iterable[int] | None = None, *, from_table: str | None = None,
+                        on: date | None = None) -> None:
+    """Bring TermAttendance (this term's totals per child) up to date from the weekly rollups.
+
+    For the given children, the children in a temp table of (child_id, week_start) rows whose weeks fall in this
+    term, or (neither given) the whole roll, which also clears rows left from an earlier term. One INSERT ... ON
+    CONFLICT per call (a few for long id lists), the same SQL on PostgreSQL and SQLite.
+    """
+    from django.utils import timezone
+
+    from .models import TermAttendance
+    from .schooldays import current_term
+
+    term = current_term(on or timezone.localdate())
+    lo, hi = monday(term.start).isoformat(), term.end.isoformat()
+    table = TermAttendance._meta.db_table
+    weekly = WeeklyAttendance._meta.db_table
+    upsert = f"""
+        INSERT INTO {table} (child_id, term_start, possible, attended, pct)
+        SELECT w.child_id, %s, SUM(w.possible), SUM(w.present + w.approved),
+               CASE WHEN SUM(w.possible) > 0 THEN 100.0 * SUM(w.present + w.approved) / SUM(w.possible) END
+        FROM {weekly} w
+        WHERE w.week_start >= %s AND w.week_start <= %s {{scope}}
+        GROUP BY w.child_id
+        ON CONFLICT (child_id) DO UPDATE SET term_start = excluded.term_start, possible = excluded.possible,
+            attended = excluded.attended, pct = excluded.pct
+    """
+    stale = f"""
+        DELETE FROM {table} WHERE (term_start <> %s OR NOT EXISTS (
+            SELECT 1 FROM {weekly} w WHERE w.child_id = {table}.child_id AND w.week_start >= %s
+            AND w.week_start <= %s)) {{scope}}
+    """
+    head = [term.start.isoformat(), lo, hi]
+    with connection.cursor() as cursor:
+        if from_table is not None:
+            scope = (f"AND {{col}} IN (SELECT child_id FROM {from_table} "
+                     "WHERE week_start >= %s AND week_start <= %s)")
+            cursor.execute(upsert.format(scope=scope.format(col="w.child_id")), [*head, lo, hi])
+            cursor.execute(stale.format(scope=scope.format(col="child_id")), [*head, lo, hi])
+            return
+        if child_ids is None:
+            cursor.execute(upsert.format(scope=""), head)
+            cursor.execute(stale.format(scope=""), head)
+            return
+        ids = sorted(set(child_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(upsert.format(scope=f"AND w.child_id IN ({marks})"), [*head, *chunk])
+            cursor.execute(stale.format(scope=f"AND child_id IN ({marks})"), [*head, *chunk])

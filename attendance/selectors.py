@@ -6,16 +6,12 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    DecimalField,
-    ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
-    Subquery,
+    FilteredRelation,
+    Q,
     Sum,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vschool.core.models import Authority
@@ -204,30 +200,22 @@ def term_rollup_queryset(on: date | None = None):
 
 
 def annotate_term_attendance(queryset, on: date | None = None):
-    """Annotate each child with `term_attendance_pct` (Decimal percentage, null when no possible sessions).
+    """Annotate each child with `term_attendance_pct` (percentage, null when there is nothing this term).
 
-    One correlated subquery over the weekly rollups, so a roll page can sort and filter on it in the database.
+    A join to the children's TermAttendance rows (kept current by every rollup write), so a roll page sorts and
+    filters the whole roll by it with one join. `on` must fall in the current term: the table holds no other.
     """
-    weeks = term_rollup_queryset(on).filter(child_id=OuterRef("pk")).values("child_id")
-    possible = weeks.annotate(s=Sum("possible")).values("s")
-    attended = weeks.annotate(s=Sum(F("present") + F("approved"))).values("s")
-    dec = DecimalField(max_digits=7, decimal_places=2)
+    term = current_term(on or timezone.localdate())
     return queryset.annotate(
-        _term_possible=Subquery(possible, output_field=IntegerField()),
-        _term_attended=Subquery(attended, output_field=IntegerField()),
-    ).annotate(
-        term_attendance_pct=ExpressionWrapper(
-            Cast(F("_term_attended"), dec) * Value(HUNDRED, output_field=dec)
-            / NullIf(Cast(F("_term_possible"), dec), Value(0, output_field=dec)),
-            output_field=dec,
-        )
+        _term=FilteredRelation("term_attendance", condition=Q(term_attendance__term_start=term.start)),
+        term_attendance_pct=F("_term__pct"),
     )
 
 
 def filter_below_threshold(queryset, on: date | None = None):
     """Children annotated by annotate_term_attendance whose term attendance is below the authority threshold."""
     threshold = Authority.current().attendance_threshold
-    return queryset.filter(term_attendance_pct__lt=threshold)
+    return queryset.filter(term_attendance_pct__lt=float(threshold))
 
 
 def term_counts_by_child(on: date | None = None) -> dict[int, dict[str, int]]:
