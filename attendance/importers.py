@@ -473,10 +473,12 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         affected = _merge_copy(cursor, batch, result, "r.ok" if not dups else VALID_NOT_DUPLICATE)
         lap("merge")
         if result.inserted or result.updated:
-            rollups_recompute_from_table_pg(affected, deltas=True)
+            rollups_recompute_from_table_pg(affected, deltas=True, new_weeks=affected == NEW_WEEKS)
         lap("rollups")
 
 
+# What _merge_copy returns when no week of the file had a mark before: att_weeks holds what each week gains.
+NEW_WEEKS = "att_weeks"
 VALID_NOT_DUPLICATE = "r.ok AND NOT EXISTS (SELECT 1 FROM att_dups x WHERE x.line_no = r.line_no)"
 # Monday of a date's week, in date arithmetic alone (1 January 1900 was a Monday).
 WEEK_START = "{0} - (({0} - DATE '1900-01-01') % 7)"
@@ -507,17 +509,19 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str) -> str:
     params = {"batch": batch.pk}
     # Writers wait while the file merges (readers do not), so what is read below stays true until the writes.
     cursor.execute(f"LOCK TABLE {MARKS} IN SHARE ROW EXCLUSIVE MODE")
-    # One probe of the key index per child finds the children that already have a mark in the file's span for
-    # them; only their rows are probed one by one, so loading a term nobody has marks for yet probes nothing.
-    cursor.execute(f"""
+    # The children with marks already in a week of the file are found from the weekly rollups (every week that
+    # holds a mark has its row there, ADR 0001), a far smaller index than the marks'; only those children's rows
+    # are probed one by one, so loading a term nobody has marks for yet probes nothing.
+    cursor.execute("""
         CREATE TEMP TABLE att_overlap ON COMMIT DROP AS
-        SELECT sp.child_id FROM (SELECT child_id, min(lo) AS lo, max(hi) AS hi FROM att_weeks GROUP BY child_id) sp
-        WHERE EXISTS (SELECT 1 FROM {MARKS} e WHERE e.child_id = sp.child_id AND e.date BETWEEN sp.lo AND sp.hi)
+        SELECT DISTINCT a.child_id FROM att_weeks a
+        WHERE EXISTS (SELECT 1 FROM attendance_weeklyattendance w
+                      WHERE w.child_id = a.child_id AND w.week_start = a.week_start)
     """)
     overlap = cursor.rowcount
     if not overlap:
         # Every valid row is a new mark, and att_weeks already holds what the weekly counts gain.
-        source, affected = f"(SELECT r.* FROM att_rows r WHERE {valid})", "att_weeks"
+        source, affected = f"(SELECT r.* FROM att_rows r WHERE {valid})", NEW_WEEKS
     else:
         # New marks (old_code null) and changed ones; unchanged marks drop out here and are never locked or
         # rewritten.

@@ -98,28 +98,33 @@ def field_delta_sql(new: str, old: str | None = None) -> dict[str, str]:
     return out
 
 
-def rollups_recompute_from_table_pg(affected_table: str, *, deltas: bool = False) -> int:
+def rollups_recompute_from_table_pg(affected_table: str, *, deltas: bool = False, new_weeks: bool = False) -> int:
     """Set-based recompute on PostgreSQL for every (child_id, week_start) row in a temp table.
 
     With `deltas`, the table also holds, per row, how much each count field moves (see field_delta_sql), and
     those are added to the weekly rows instead of recounting every mark in each week: exact as long as the weekly
-    rows were right before the write the deltas describe.
+    rows were right before the write the deltas describe. `new_weeks` says the caller found no weekly row for any
+    of the table's weeks (under its lock on the marks), so the rows are only inserted.
     """
     if deltas:
         # Weeks that have a row move by their deltas; the rest start from them (a week without a row had no marks,
         # so its deltas are all zero or more). Two statements, because the row an INSERT proposes must pass the
         # counts' checks before ON CONFLICT could turn it into an addition.
         add = ", ".join(f"{name} = w.{name} + a.{name}" for name in COUNT_FIELDS)
-        sql = f"""
+        move = "" if new_weeks else f"""
             WITH moved AS (
                 UPDATE attendance_weeklyattendance w SET {add}, updated_at = now()
                 FROM {affected_table} a WHERE w.child_id = a.child_id AND w.week_start = a.week_start
                 RETURNING w.child_id, w.week_start
-            )
+            )"""
+        moved = "" if new_weeks else (
+            "WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.child_id = a.child_id AND m.week_start = a.week_start)")
+        sql = f"""
+            {move}
             INSERT INTO attendance_weeklyattendance (child_id, week_start, {', '.join(COUNT_FIELDS)}, updated_at)
             SELECT a.child_id, a.week_start, {', '.join(f'a.{name}' for name in COUNT_FIELDS)}, now()
             FROM {affected_table} a
-            WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.child_id = a.child_id AND m.week_start = a.week_start)
+            {moved}
             ORDER BY a.child_id, a.week_start
             -- (A week whose row another transaction has just added gains these counts on top of its own.)
             ON CONFLICT (child_id, week_start) DO UPDATE SET
