@@ -8,7 +8,7 @@ from django.db import connection
 
 from . import codes
 from .models import SessionMark, WeeklyAttendance, WeeklyReturn
-from .schooldays import monday
+from .schooldays import monday, term_weeks
 
 _FIELD = {
     codes.PRESENT: "present",
@@ -176,10 +176,9 @@ def term_totals_refresh(child_ids: Iterable[int] | None = None, *, from_table: s
     from django.utils import timezone
 
     from .models import TermAttendance
-    from .schooldays import current_term
 
-    term = current_term(on or timezone.localdate())
-    lo, hi = monday(term.start).isoformat(), term.end.isoformat()
+    term, first, last = term_weeks(on or timezone.localdate())  # the same weeks as selectors.term_rollup_queryset
+    lo, hi = first.isoformat(), last.isoformat()
     table = TermAttendance._meta.db_table
     weekly = WeeklyAttendance._meta.db_table
     upsert = f"""

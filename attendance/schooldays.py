@@ -13,7 +13,7 @@ from vschool.calendar.services import (
 
 __all__ = [
     "Term", "add_school_days", "current_term", "is_school_day", "monday", "school_days_between",
-    "school_days_in_range", "school_year", "school_year_start",
+    "school_days_in_range", "school_year", "school_year_start", "term_weeks",
 ]
 
 
@@ -43,3 +43,9 @@ def current_term(on: date) -> Term:
 
 def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def term_weeks(on: date) -> tuple[Term, date, date]:
+    """The current term on `on`, and the first and last week starts (Mondays) whose rollups count towards it."""
+    term = current_term(on)
+    return term, monday(term.start), min(term.end, on)

@@ -25,7 +25,7 @@ from .models import (
     SessionMark,
     WeeklyAttendance,
 )
-from .schooldays import current_term, monday, school_year
+from .schooldays import current_term, monday, school_year, term_weeks
 
 HUNDRED = Decimal(100)
 
@@ -194,9 +194,8 @@ def marks_calendar(child, start: date, end: date) -> list[dict]:
 
 def term_rollup_queryset(on: date | None = None):
     """WeeklyAttendance rows for the weeks of the current term (Mondays from the term's first week)."""
-    on = on or timezone.localdate()
-    term = current_term(on)
-    return WeeklyAttendance.objects.filter(week_start__gte=monday(term.start), week_start__lte=min(term.end, on))
+    _term, first, last = term_weeks(on or timezone.localdate())
+    return WeeklyAttendance.objects.filter(week_start__gte=first, week_start__lte=last)
 
 
 def annotate_term_attendance(queryset, on: date | None = None):

@@ -170,7 +170,7 @@ def child_timeline(*, child) -> list[TimelineEvent]:
 
 
 def _with_term_attendance(qs):
-    """Term attendance % for the roll list column (a subquery over the attendance app's weekly rollups)."""
+    """Term attendance % for the roll list column (a join to the attendance app's per-child term totals)."""
     if "term_attendance_pct" in qs.query.annotations:
         return qs
     from attendance.selectors import annotate_term_attendance

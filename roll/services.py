@@ -491,8 +491,8 @@ def children_school_names_resync(school_ids=None) -> int:
         ~Q(current_school_name=F("current_school__name")) | Q(current_school_name__isnull=True))
     if school_ids is not None:
         qs = qs.filter(current_school_id__in=list(school_ids))
-    name = School.objects.filter(pk=OuterRef("current_school_id")).values("name")[:1]
-    return Child.objects.filter(pk__in=qs.values("pk")).update(current_school_name=Subquery(name))
+    return qs.update(current_school_name=Subquery(School.objects.filter(pk=OuterRef("current_school_id"))
+                                                  .values("name")[:1]))
 
 
 def children_resync(on: date | None = None) -> int:

@@ -248,3 +248,15 @@ def test_moves_in_key_stage_4_raise_an_alert(caseworker):
     young = EnrolmentFactory(start=date(2022, 9, 1), child__date_of_birth=dob_range_for_year_group(5, TODAY)[0])
     services.school_move_record(actor=caseworker, child=young.child, school=SchoolFactory(), start=TODAY)
     assert not Alert.objects.filter(rule_code=KS4_MOVE_RULE, child=young.child).exists()
+
+
+def test_a_school_renamed_outside_the_register_import_is_caught_by_the_nightly_resync():
+    old = EnrolmentFactory(start=date(2023, 9, 1))
+    child = services.child_sync(child=old.child)
+    assert child.current_school_name == old.school.name
+    type(old.school).objects.filter(pk=old.school.pk).update(name="Renamed Academy")  # e.g. an admin edit
+    assert child.pk in set(services.children_out_of_step().values_list("pk", flat=True))
+    services.children_resync()
+    child.refresh_from_db()
+    assert child.current_school_name == "Renamed Academy"
+    assert not services.children_out_of_step().filter(pk=child.pk).exists()
