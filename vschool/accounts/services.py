@@ -76,14 +76,20 @@ def invitation_create(*, actor, email: str, role: str, first_name: str = "", las
     return invitation
 
 
-@transaction.atomic
-def invitation_resend(*, actor, invitation: Invitation) -> Invitation:
-    """Send a fresh link (the old one stops working) with a new expiry date."""
+def _pending_invitation_locked(actor, invitation: Invitation) -> Invitation:
+    """The invitation, locked for update, if the actor may manage its role and it is still pending."""
     if invitation.role not in invitable_roles(actor):
         raise PermissionDenied
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise ValidationError("This invitation has already been accepted")
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, actor, invitation: Invitation) -> Invitation:
+    """Send a fresh link (the old one stops working) with a new expiry date."""
+    invitation = _pending_invitation_locked(actor, invitation)
     token, invitation.token_hash = Invitation.new_token()
     invitation.expires_at = Invitation.default_expiry()
     invitation.save(update_fields=["token_hash", "expires_at"])
@@ -94,11 +100,7 @@ def invitation_resend(*, actor, invitation: Invitation) -> Invitation:
 @transaction.atomic
 def invitation_cancel(*, actor, invitation: Invitation) -> None:
     """Withdraw a pending invitation: its link stops working at once (the row is kept as an expired invitation)."""
-    if invitation.role not in invitable_roles(actor):
-        raise PermissionDenied
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.accepted_at is not None:
-        raise ValidationError("This invitation has already been accepted")
+    invitation = _pending_invitation_locked(actor, invitation)
     invitation.expires_at = timezone.now()
     invitation.save(update_fields=["expires_at"])
 

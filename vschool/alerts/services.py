@@ -90,13 +90,16 @@ def _update_rows(rows: list[tuple], now) -> None:
             )
             params = []
             for row in chunk:
-                row = list(row)
-                row[since_at], row[due_at] = (
-                    ops.adapt_datefield_value(row[since_at]),
-                    ops.adapt_datefield_value(row[due_at]),
-                )
-                params.extend(row)
+                params.extend(_dates_adapted(row, since_at, due_at))
             cursor.execute(sql, [*params, ops.adapt_datetimefield_value(now)])
+
+
+def _dates_adapted(row: tuple, *positions: int) -> list:
+    """The row as a list, with the date fields at these positions in the database's own form (for raw SQL)."""
+    row = list(row)
+    for i in positions:
+        row[i] = connection.ops.adapt_datefield_value(row[i])
+    return row
 
 
 _INSERT_FIELDS = [
@@ -135,12 +138,7 @@ def _insert_rows(rows: list[tuple], now) -> None:
         for chunk in _chunks(rows, 1000):
             params = []
             for row in chunk:
-                row = list(row)
-                row[since_at], row[due_at] = (
-                    ops.adapt_datefield_value(row[since_at]),
-                    ops.adapt_datefield_value(row[due_at]),
-                )
-                params.extend((*row, stamp, stamp, ""))
+                params.extend((*_dates_adapted(row, since_at, due_at), stamp, stamp, ""))
             sql = f"{verb} INTO {table} ({names}) VALUES {', '.join([placeholder] * len(chunk))}{tail}"
             cursor.execute(sql, params)
 
