@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from . import codes
 from .models import Exclusion, PartTimeTimetable, SessionMark, WeeklyAttendance
+from .partitions import ensure_month_partitions
 from .rollups import _FIELD, term_totals_refresh
 from .schooldays import add_school_days, monday, school_days_in_range
 
@@ -146,6 +147,7 @@ def seed(ctx) -> None:
 
     mondays = {d: monday(d) for d in all_days}
     if connection.vendor == "postgresql":
+        ensure_month_partitions(all_days[0], all_days[-1])
         written, weekly_rows = _copy_marks(rows(), mondays, now, estimate=len(children) * len(all_days) * 2)
     else:
         written, weekly_rows = _bulk_marks(rows(), mondays, now)

@@ -35,3 +35,16 @@ def queue_attendance_scan(codes: list[str] | None = None) -> None:
             log.exception("could not queue the attendance drift scan; the nightly scan will catch up")
 
     transaction.on_commit(send)
+
+
+@shared_task(name="attendance.tasks.create_mark_partitions_ahead")
+def create_mark_partitions_ahead() -> list[str]:
+    """Keep a partition ready for each of the coming months' session marks (PostgreSQL only)."""
+    from django.utils import timezone
+
+    from .partitions import ensure_partitions_ahead
+
+    created = ensure_partitions_ahead(timezone.localdate())
+    if created:
+        log.info("session mark partitions created: %s", ", ".join(created))
+    return created

@@ -200,6 +200,7 @@ CELERY_BEAT_SCHEDULE = {
     "scan-drift-nightly": {"task": "vschool.alerts.tasks.scan_drift", "schedule": 60 * 60 * 24},
     "send-pep-reminders-daily": {"task": "peps.tasks.send_pep_reminders", "schedule": 60 * 60 * 24},
     "roll-resync-nightly": {"task": "roll.tasks.resync_children", "schedule": 60 * 60 * 24},
+    "mark-partitions-daily": {"task": "attendance.tasks.create_mark_partitions_ahead", "schedule": 60 * 60 * 24},
 }
 
 AUTHORITY_NAME = env.str("AUTHORITY_NAME", default="Demo County Council")
