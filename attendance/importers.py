@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from . import codes
 from .models import ImportBatch, MarkChange, SessionMark
+from .partitions import ensure_month_partitions
 from .rollups import (
     COUNT_FIELDS,
     count_field,
@@ -383,10 +384,12 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
             + ", ".join(f"{c} text" for c in cols) + ") ON COMMIT DROP"
         )
+        padded = False
         try:
             with transaction.atomic():
                 with raw.copy(f"COPY att_stage ({', '.join(cols)}) FROM STDIN WITH (FORMAT csv)") as copy:
                     for chunk in _blank_lines_as_empty_rows(rest, ncols):
+                        padded = padded or _has_padded_field(chunk)
                         copy.write(chunk)
         except Exception as exc:  # noqa: BLE001 - every COPY failure is a file-level error
             message = str(exc).splitlines()[0]
@@ -414,43 +417,54 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
                     copy.write_row((code.lower(), code, count_field(code)))
         lap("lookups")
 
+        # Values are compared as written unless some field in the file has spaces around it: trimming every value
+        # of a clean file would double the cost of matching it.
+        def val(name):
+            return f"trim({col(name)})" if padded else col(name)
+
+        session = (f"upper(trim({col('session')}))" if padded else
+                   f"CASE {col('session')} WHEN 'AM' THEN 'AM' WHEN 'PM' THEN 'PM' ELSE upper({col('session')}) END")
         joins, child_expr = [], "NULL::bigint"
         if "child_id" in columns:
-            joins.append(f"LEFT JOIN roll_child ci ON ci.la_child_id = trim({col('child_id')})")
+            joins.append(f"LEFT JOIN roll_child ci ON ci.la_child_id = {val('child_id')}")
             child_expr = "ci.id"
         if "upn" in columns:
             joins.append(
                 "LEFT JOIN (SELECT upn, min(id) AS id, count(*) AS n FROM roll_child WHERE upn <> '' GROUP BY upn) cu "
-                f"ON cu.upn = upper(trim({col('upn')}))"
-                + (f" AND coalesce(trim({col('child_id')}), '') = ''" if "child_id" in columns else "")
+                f"ON cu.upn = upper({val('upn')})"
+                + (f" AND coalesce({val('child_id')}, '') = ''" if "child_id" in columns else "")
             )
             child_expr = f"coalesce({child_expr}, CASE WHEN cu.n = 1 THEN cu.id END)"
         school_expr, school_ok = "NULL::bigint", "true"
         if "urn" in columns:
-            joins.append(f"LEFT JOIN roll_school sc ON sc.urn = trim({col('urn')})")
+            joins.append(f"LEFT JOIN roll_school sc ON sc.urn = {val('urn')}")
             school_expr = "sc.id"
-            school_ok = f"(sc.id IS NOT NULL OR coalesce(trim({col('urn')}), '') = '')"
-        joins.append(f"LEFT JOIN att_days d ON d.txt = trim({col('date')})")
-        joins.append(f"LEFT JOIN att_codes k ON k.txt = trim({col('code')})")
-        # A row whose every field is empty (a blank line, or a row of commas) is not a row: it keeps its line number
-        # out of the count and the report. Every other row is either ok or reported.
-        blank = " AND ".join(f"coalesce(trim(s.{c}), '') = ''" for c in cols)
+            school_ok = f"(sc.id IS NOT NULL OR coalesce({val('urn')}, '') = '')"
+        joins.append(f"LEFT JOIN att_days d ON d.txt = {val('date')}")
+        joins.append(f"LEFT JOIN att_codes k ON k.txt = {val('code')}")
         cursor.execute(f"""
             CREATE TEMP TABLE att_rows ON COMMIT DROP AS
-            SELECT q.*, (q.child_id IS NOT NULL AND q.date IS NOT NULL AND q.code IS NOT NULL AND q.school_ok
-                         AND q.session IN ('AM', 'PM')) AS ok
+            SELECT q.line_no, q.child_id, q.school_id, q.date, q.session, q.code, q.field,
+                   (q.child_id IS NOT NULL AND q.date IS NOT NULL AND q.code IS NOT NULL AND q.school_ok
+                    AND q.session IN ('AM', 'PM')) AS ok
             FROM (
                 SELECT s.line_no, {child_expr} AS child_id, {school_expr} AS school_id, d.d AS date,
-                       upper(trim({col('session')})) AS session, k.code AS code, k.field, {school_ok} AS school_ok,
-                       {blank} AS blank
+                       {session} AS session, k.code AS code, k.field, {school_ok} AS school_ok
                 FROM att_stage s
                 {chr(10).join(joins)}
             ) q
         """)
         lap("resolve")
-        cursor.execute("SELECT count(*) FILTER (WHERE NOT blank), count(*) FILTER (WHERE NOT ok AND NOT blank) "
-                       "FROM att_rows")
+        cursor.execute("SELECT count(*), count(*) FILTER (WHERE NOT ok) FROM att_rows")
         result.rows, bad = cursor.fetchone()
+        if bad:
+            # A row whose every field is empty (a blank line, or a row of commas) is not a row: it keeps its line
+            # number out of the count and the report. Only rows that failed can be empty, so only they are looked at.
+            cursor.execute(f"SELECT count(*) FROM att_rows r JOIN att_stage s USING (line_no) "
+                           f"WHERE NOT r.ok AND {_empty_row_sql(ncols)}")
+            empty = cursor.fetchone()[0]
+            result.rows -= empty
+            bad -= empty
         has_dups = _weeks_of_rows(cursor, "r.ok")
         dups = 0
         if has_dups:
@@ -467,9 +481,12 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         result.error_rows = bad + dups
         result.valid_rows = result.rows - result.error_rows
         if result.error_rows:
-            _word_copy_errors(cursor, columns, dups, validator, result)
+            _word_copy_errors(cursor, columns, ncols, dups, validator, result)
         lap("validate")
 
+        if result.valid_rows:
+            cursor.execute("SELECT min(lo), max(hi) FROM att_weeks")
+            ensure_month_partitions(*cursor.fetchone())
         affected = _merge_copy(cursor, batch, result, "r.ok" if not dups else VALID_NOT_DUPLICATE)
         lap("merge")
         if result.inserted or result.updated:
@@ -512,13 +529,21 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str) -> str:
     # The children with marks already in a week of the file are found from the weekly rollups (every week that
     # holds a mark has its row there, ADR 0001), a far smaller index than the marks'; only those children's rows
     # are probed one by one, so loading a term nobody has marks for yet probes nothing.
+    # When no child has a rollup row in any week the file spans, nobody needs probing (one range scan of the
+    # week index says so).
     cursor.execute("""
-        CREATE TEMP TABLE att_overlap ON COMMIT DROP AS
-        SELECT DISTINCT a.child_id FROM att_weeks a
-        WHERE EXISTS (SELECT 1 FROM attendance_weeklyattendance w
-                      WHERE w.child_id = a.child_id AND w.week_start = a.week_start)
+        SELECT EXISTS (SELECT 1 FROM attendance_weeklyattendance w, (SELECT min(week_start) AS lo,
+                       max(week_start) AS hi FROM att_weeks) a WHERE w.week_start BETWEEN a.lo AND a.hi)
     """)
-    overlap = cursor.rowcount
+    overlap = 0
+    if cursor.fetchone()[0]:
+        cursor.execute("""
+            CREATE TEMP TABLE att_overlap ON COMMIT DROP AS
+            SELECT DISTINCT a.child_id FROM att_weeks a
+            WHERE EXISTS (SELECT 1 FROM attendance_weeklyattendance w
+                          WHERE w.child_id = a.child_id AND w.week_start = a.week_start)
+        """)
+        overlap = cursor.rowcount
     if not overlap:
         # Every valid row is a new mark, and att_weeks already holds what the weekly counts gain.
         source, affected = f"(SELECT r.* FROM att_rows r WHERE {valid})", NEW_WEEKS
@@ -575,6 +600,15 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str) -> str:
     return affected
 
 
+# A field with a space or tab at either end, quoted or not.
+_PADDED_FIELD = re.compile(rb'(?m)(?:^|,)"?[ \t]|[ \t]"?(?:,|\r?$)')
+
+
+def _has_padded_field(chunk: bytes) -> bool:
+    """True when some field of these whole lines has spaces around it (a file with no spaces at all is common)."""
+    return (b" " in chunk or b"\t" in chunk) and _PADDED_FIELD.search(chunk) is not None
+
+
 _BLANK_LINE = re.compile(rb"(?m)^[ \t]*(\r?)$")
 
 
@@ -598,7 +632,13 @@ def _blank_lines_as_empty_rows(fileobj, ncols: int, size: int = 1 << 20):
             return
 
 
-def _word_copy_errors(cursor, columns, dups: int, validator: RowValidator, result: ImportResult) -> None:
+def _empty_row_sql(ncols: int) -> str:
+    """True for a staged row whose every field is empty or spaces."""
+    return " AND ".join(f"coalesce(trim(s.c{i}), '') = ''" for i in range(ncols))
+
+
+def _word_copy_errors(cursor, columns, ncols: int, dups: int, validator: RowValidator,
+                      result: ImportResult) -> None:
     """Fetch the raw values of the bad rows (few) and word their errors with the shared row rules."""
     names = list(columns)
     select = ", ".join(f"s.c{columns[n]}" for n in names)
@@ -606,9 +646,10 @@ def _word_copy_errors(cursor, columns, dups: int, validator: RowValidator, resul
     cursor.execute(f"""
         SELECT s.line_no, e.first_line, {select}
         FROM (
-            SELECT r.line_no, NULL::bigint AS first_line FROM att_rows r WHERE NOT r.ok AND NOT r.blank
+            SELECT r.line_no, NULL::bigint AS first_line FROM att_rows r WHERE NOT r.ok
             {duplicates}
         ) e JOIN att_stage s USING (line_no)
+        WHERE e.first_line IS NOT NULL OR NOT ({_empty_row_sql(ncols)})
         ORDER BY s.line_no LIMIT {MAX_REPORTED_ERRORS}
     """)
     rows = [(line, first, dict(zip(names, values, strict=True))) for line, first, *values in cursor.fetchall()]

@@ -105,9 +105,15 @@ class MarkChange(models.Model):
 
 
 class WeeklyAttendance(models.Model):
-    """Per child per week (Monday) counts of sessions by category, kept current by every write."""
+    """Per child per week (Monday) counts of sessions by category, kept current by every write.
 
-    child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="weekly_attendance", db_index=False)
+    Keyed by (child, week) itself, like the marks, and with no per-row foreign-key check: every writer has the child
+    in hand (the import checks the whole file against the roll in one join), and deleting a child cascades here.
+    """
+
+    pk = models.CompositePrimaryKey("child", "week_start")
+    child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="weekly_attendance", db_index=False,
+                              db_constraint=False)
     week_start = models.DateField()
     possible = models.PositiveSmallIntegerField(default=0)
     present = models.PositiveSmallIntegerField(default=0)
@@ -118,7 +124,6 @@ class WeeklyAttendance(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["child", "week_start"], name="uniq_weekly_child_week")]
         indexes = [models.Index(fields=["week_start"])]
         ordering = ["week_start"]
 

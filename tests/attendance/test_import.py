@@ -159,6 +159,19 @@ def test_real_world_file_quirks(child, week_days, method):
 
 
 @pytest.mark.parametrize("method", ["auto", "portable"])
+def test_spaces_around_values_are_ignored_even_far_into_the_file(child, week_days, method):
+    # Over a megabyte of clean lines first, so the padded line is read well after the start of the file.
+    note = "x" * 120_000
+    clean = [f"C000001,123456,{day.isoformat()},{session},/,{note}" for day in week_days[1:] for session in ("AM", "PM")]
+    text = "\n".join(["child_id,urn,date,session,code,note", *clean,
+                      f' C000001 , 123456 ,"{week_days[0].isoformat()} ", am , n ,']) + "\n"
+    result = run(text, method=method)
+    assert result.ok and not result.errors, result.errors
+    assert result.inserted == len(clean) + 1
+    assert SessionMark.objects.get(child=child, date=week_days[0], session="AM").code == "N"
+
+
+@pytest.mark.parametrize("method", ["auto", "portable"])
 def test_dual_registration_d_yields_to_the_other_schools_mark(child, week_days, method):
     from tests.roll.factories import SchoolFactory
 
