@@ -292,9 +292,3 @@ def alternative_provision_record(*, actor, child, provider: str, days: str, hour
     ap.save()
     return ap
 
-
-def benchmark_import(rows: int) -> dict:
-    """Generate an import file of `rows` marks for existing children and time the import against raw COPY."""
-    from .importers import benchmark_import as run
-
-    return run(rows)
