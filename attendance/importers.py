@@ -454,9 +454,10 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
                 {chr(10).join(joins)}
             ) q
         """)
+        result.rows = cursor.rowcount
         lap("resolve")
-        cursor.execute("SELECT count(*), count(*) FILTER (WHERE NOT ok) FROM att_rows")
-        result.rows, bad = cursor.fetchone()
+        has_dups, ok_rows, first, last = _weeks_of_rows(cursor, "r.ok")
+        bad = result.rows - ok_rows
         if bad:
             # A row whose every field is empty (a blank line, or a row of commas) is not a row: it keeps its line
             # number out of the count and the report. Only rows that failed can be empty, so only they are looked at.
@@ -465,7 +466,6 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             empty = cursor.fetchone()[0]
             result.rows -= empty
             bad -= empty
-        has_dups = _weeks_of_rows(cursor, "r.ok")
         dups = 0
         if has_dups:
             cursor.execute("""
@@ -477,7 +477,7 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
                 WHERE r.line_no > g.first_line AND r.ok
             """)
             dups = cursor.rowcount
-            _weeks_of_rows(cursor, VALID_NOT_DUPLICATE)
+            _, _, first, last = _weeks_of_rows(cursor, VALID_NOT_DUPLICATE)
         result.error_rows = bad + dups
         result.valid_rows = result.rows - result.error_rows
         if result.error_rows:
@@ -485,9 +485,8 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         lap("validate")
 
         if result.valid_rows:
-            cursor.execute("SELECT min(lo), max(hi) FROM att_weeks")
-            ensure_month_partitions(*cursor.fetchone())
-        affected = _merge_copy(cursor, batch, result, "r.ok" if not dups else VALID_NOT_DUPLICATE)
+            ensure_month_partitions(first, last)
+        affected = _merge_copy(cursor, batch, result, "r.ok" if not dups else VALID_NOT_DUPLICATE, first, last)
         lap("merge")
         if result.inserted or result.updated:
             rollups_recompute_from_table_pg(affected, deltas=True, new_weeks=affected == NEW_WEEKS)
@@ -501,10 +500,11 @@ VALID_NOT_DUPLICATE = "r.ok AND NOT EXISTS (SELECT 1 FROM att_dups x WHERE x.lin
 WEEK_START = "{0} - (({0} - DATE '1900-01-01') % 7)"
 
 
-def _weeks_of_rows(cursor, valid: str) -> bool:
+def _weeks_of_rows(cursor, valid: str) -> tuple[bool, int, date | None, date | None]:
     """Fill att_weeks: per child and week of the valid rows, their first and last dates and how many fall in each
-    weekly count. True when some week repeats a session: each row sets the bit of its session in the week, and
-    the sum of those bits equals their OR only when no two rows share one."""
+    weekly count. Returns whether some week repeats a session (each row sets the bit of its session in the week,
+    and the sum of those bits equals their OR only when no two rows share one), how many rows were counted, and
+    the first and last dates."""
     counts = field_delta_sql("r.field")
     cursor.execute("DROP TABLE IF EXISTS att_weeks")
     # The week and the slot are worked out once per row in the inner query (OFFSET 0 keeps it from being merged
@@ -521,14 +521,17 @@ def _weeks_of_rows(cursor, valid: str) -> bool:
         ) r
         GROUP BY 1, 2
     """)
-    cursor.execute("SELECT EXISTS (SELECT 1 FROM att_weeks WHERE repeats)")
-    return cursor.fetchone()[0]
+    cursor.execute("SELECT coalesce(bool_or(repeats), false), coalesce(sum(possible + not_possible), 0), min(lo), "
+                   "max(hi) FROM att_weeks")
+    repeats, counted, first, last = cursor.fetchone()
+    return repeats, int(counted), first, last
 
 
-def _merge_copy(cursor, batch, result: ImportResult, valid: str) -> str:
-    """Write the valid rows of att_rows: insert new marks, update changed ones (with a MarkChange each). Returns the
-    temp table of each (child_id, week_start) written with how much each weekly count moved."""
-    params = {"batch": batch.pk}
+def _merge_copy(cursor, batch, result: ImportResult, valid: str, first: date, last: date) -> str:
+    """Write the valid rows of att_rows (dated first to last): insert new marks, update changed ones (with a
+    MarkChange each). Returns the temp table of each (child_id, week_start) written with how much each weekly count
+    moved."""
+    params = {"batch": batch.pk, "first": first, "last": last}
     # Writers wait while the file merges (readers do not), so what is read below stays true until the writes.
     cursor.execute(f"LOCK TABLE {MARKS} IN SHARE ROW EXCLUSIVE MODE")
     # The children with marks already in a week of the file are found from the weekly rollups (every week that
@@ -565,13 +568,15 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str) -> str:
                 SELECT e.code, e.school_id FROM {MARKS} e
                 WHERE o.child_id IS NOT NULL AND e.child_id = r.child_id AND e.date = r.date
                   AND e.session = r.session
+                  -- (the file's dates as constants, so only their months' partitions are planned for)
+                  AND e.date BETWEEN %(first)s AND %(last)s
                 LIMIT 1  -- (one at most; the limit also keeps this a probe per row rather than a join of tables)
             ) e ON true
             LEFT JOIN att_codes ko ON ko.txt = e.code
             WHERE {valid} AND (e.code IS NULL OR e.code <> r.code)
               -- D (attending the other school) yields to the other school's own mark.
               AND NOT (r.code = 'D' AND e.code IS NOT NULL AND e.school_id IS DISTINCT FROM r.school_id)
-        """)
+        """, params)
         source, affected = "att_merge", "att_affected"
     cursor.execute(f"""
         INSERT INTO {MARKS} (child_id, date, session, code, school_id, source, batch_id, recorded_at)
@@ -602,6 +607,9 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str) -> str:
                    {', '.join(f'{delta[name]} AS {name}' for name in COUNT_FIELDS)}
             FROM att_merge m GROUP BY 1, 2
         """)
+        # A temp table has no statistics until analysed; without them the weekly update below would hash the
+        # whole rollup table rather than probe its key for each week the file touched.
+        cursor.execute("ANALYZE att_affected")
     return affected
 
 
