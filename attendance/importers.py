@@ -379,7 +379,7 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         # ON COMMIT DROP tables outlive an import nested in a longer transaction: start clean.
         cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_codes, att_rows, att_weeks, att_dups, "
-                       "att_overlap, att_merge, att_affected")
+                       "att_merge, att_affected")
         cursor.execute(
             "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
             + ", ".join(f"{c} text" for c in cols) + ") ON COMMIT DROP"
@@ -534,24 +534,14 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str, first: date, la
     params = {"batch": batch.pk, "first": first, "last": last}
     # Writers wait while the file merges (readers do not), so what is read below stays true until the writes.
     cursor.execute(f"LOCK TABLE {MARKS} IN SHARE ROW EXCLUSIVE MODE")
-    # The children with marks already in a week of the file are found from the weekly rollups (every week that
-    # holds a mark has its row there, ADR 0001), a far smaller index than the marks'; only those children's rows
-    # are probed one by one, so loading a term nobody has marks for yet probes nothing.
-    # When no child has a rollup row in any week the file spans, nobody needs probing (one range scan of the
-    # week index says so).
+    # Every week that holds a mark has its rollup row (ADR 0001), so when no rollup row falls in the weeks the file
+    # spans (one range scan of the week index says so), every row is a new mark and nothing needs probing: loading
+    # a term nobody has marks for yet, or the first file of a week.
     cursor.execute("""
         SELECT EXISTS (SELECT 1 FROM attendance_weeklyattendance w, (SELECT min(week_start) AS lo,
                        max(week_start) AS hi FROM att_weeks) a WHERE w.week_start BETWEEN a.lo AND a.hi)
     """)
-    overlap = 0
-    if cursor.fetchone()[0]:
-        cursor.execute("""
-            CREATE TEMP TABLE att_overlap ON COMMIT DROP AS
-            SELECT DISTINCT a.child_id FROM att_weeks a
-            WHERE EXISTS (SELECT 1 FROM attendance_weeklyattendance w
-                          WHERE w.child_id = a.child_id AND w.week_start = a.week_start)
-        """)
-        overlap = cursor.rowcount
+    overlap = cursor.fetchone()[0]
     if not overlap:
         # Every valid row is a new mark, and att_weeks already holds what the weekly counts gain.
         source, affected = f"(SELECT r.* FROM att_rows r WHERE {valid})", NEW_WEEKS
@@ -563,10 +553,9 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str, first: date, la
             SELECT r.child_id, r.date, r.session, r.code, r.field, r.school_id, e.code AS old_code,
                    ko.field AS old_field
             FROM att_rows r
-            LEFT JOIN att_overlap o ON o.child_id = r.child_id
             LEFT JOIN LATERAL (
                 SELECT e.code, e.school_id FROM {MARKS} e
-                WHERE o.child_id IS NOT NULL AND e.child_id = r.child_id AND e.date = r.date
+                WHERE e.child_id = r.child_id AND e.date = r.date
                   AND e.session = r.session
                   -- (the file's dates as constants, so only their months' partitions are planned for)
                   AND e.date BETWEEN %(first)s AND %(last)s

@@ -136,8 +136,42 @@ def rollups_recompute_from_table_pg(affected_table: str, *, deltas: bool = False
     with connection.cursor() as cur:
         cur.execute(sql)
         written = cur.rowcount
-    term_totals_refresh(from_table=affected_table)
+    if deltas:
+        term_totals_move(affected_table)
+    else:
+        term_totals_refresh(from_table=affected_table)
     return written
+
+
+def term_totals_move(deltas_table: str, *, on: date | None = None) -> None:
+    """Move each child's TermAttendance by the weekly deltas in a temp table (as rollups_recompute_from_table_pg
+    takes them) for the weeks of this term; a child with no row for this term yet is counted from the rollups.
+
+    Exact for the same reason the weekly deltas are: the row was right before the write they describe.
+    """
+    from django.utils import timezone
+
+    from .models import TermAttendance
+
+    term, first, last = term_weeks(on or timezone.localdate())
+    table = TermAttendance._meta.db_table
+    in_term = [first.isoformat(), last.isoformat()]
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            UPDATE {table} t SET possible = t.possible + d.p, attended = t.attended + d.a,
+                pct = CASE WHEN t.possible + d.p > 0 THEN 100.0 * (t.attended + d.a) / (t.possible + d.p) END
+            FROM (SELECT child_id, sum(possible) AS p, sum(present + approved) AS a FROM {deltas_table}
+                  WHERE week_start >= %s AND week_start <= %s GROUP BY child_id) d
+            WHERE t.child_id = d.child_id AND t.term_start = %s AND (d.p <> 0 OR d.a <> 0)
+        """, [*in_term, term.start.isoformat()])
+        cursor.execute(f"""
+            SELECT EXISTS (SELECT 1 FROM {deltas_table} x WHERE x.week_start >= %s AND x.week_start <= %s
+                           AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.child_id = x.child_id
+                                           AND t.term_start = %s))
+        """, [*in_term, term.start.isoformat()])
+        if not cursor.fetchone()[0]:
+            return
+    term_totals_refresh(from_table=deltas_table, on=on, only_without_term_row=True)
 
 
 def _recompute_sql(affected_table: str) -> str:
@@ -166,12 +200,13 @@ def _recompute_sql(affected_table: str) -> str:
 
 
 def term_totals_refresh(child_ids: Iterable[int] | None = None, *, from_table: str | None = None,
-                        on: date | None = None) -> None:
+                        on: date | None = None, only_without_term_row: bool = False) -> None:
     """Bring TermAttendance (this term's totals per child) up to date from the weekly rollups.
 
     For the given children, the children in a temp table of (child_id, week_start) rows whose weeks fall in this
     term, or (neither given) the whole roll, which also clears rows left from an earlier term. One INSERT ... ON
-    CONFLICT per call (a few for long id lists), the same SQL on PostgreSQL and SQLite.
+    CONFLICT per call (a few for long id lists), the same SQL on PostgreSQL and SQLite. With
+    `only_without_term_row`, only the table's children who have no row for this term yet are counted.
     """
     from django.utils import timezone
 
@@ -199,8 +234,10 @@ def term_totals_refresh(child_ids: Iterable[int] | None = None, *, from_table: s
     head = [term.start.isoformat(), lo, hi]
     with connection.cursor() as cursor:
         if from_table is not None:
-            scope = (f"AND {{col}} IN (SELECT child_id FROM {from_table} "
-                     "WHERE week_start >= %s AND week_start <= %s)")
+            without = (f" AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.child_id = x.child_id "
+                       f"AND t.term_start = '{term.start.isoformat()}')") if only_without_term_row else ""
+            scope = (f"AND {{col}} IN (SELECT x.child_id FROM {from_table} x "
+                     f"WHERE x.week_start >= %s AND x.week_start <= %s{without})")
             cursor.execute(upsert.format(scope=scope.format(col="w.child_id")), [*head, lo, hi])
             cursor.execute(stale.format(scope=scope.format(col="child_id")), [*head, lo, hi])
             return
