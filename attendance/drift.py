@@ -14,6 +14,7 @@ from vschool.core.models import Authority
 
 from .models import Exclusion, PartTimeTimetable, SessionMark
 from .schooldays import add_school_days, current_term, school_days_between, school_days_in_range, school_year
+from .services import PROVISION_FROM_DAY
 
 HUNDRED = Decimal(100)
 
@@ -158,8 +159,7 @@ def exclusion_no_provision_findings(on: date | None = None):
     index = {d: i for i, d in enumerate(days)}
     rows = (SessionMark.objects.filter(code="E", date__gte=days[0], date__lte=on)
             .values_list("child_id", "date").distinct().order_by("child_id", "date"))
-    runs: dict[int, tuple[int, int]] = {}  # child -> (start index of the current run, its length)
-    found: dict[int, date] = {}
+    runs: dict[int, tuple[int, int]] = {}  # child -> (start index of the latest run, its length)
     for child_id, day in rows:
         i = index.get(day)
         if i is None:
@@ -170,11 +170,10 @@ def exclusion_no_provision_findings(on: date | None = None):
         else:
             start, length = i, 1
         runs[child_id] = (start, length)
-        if length >= 6 and child_id not in found:
-            found[child_id] = days[start + 5]
-    # Only runs still going in the last week matter now.
+    # Only a child's latest run matters, and only while it is still going in the last week.
     recent = days[-5] if len(days) >= 5 else days[0]
-    live = {cid: since for cid, since in found.items() if days[sum(runs[cid]) - 1] >= recent}
+    live = {cid: days[start + PROVISION_FROM_DAY - 1] for cid, (start, length) in runs.items()
+            if length >= PROVISION_FROM_DAY and days[start + length - 1] >= recent}
     children = _children(live)
     for cid, since in live.items():
         yield Finding(subject=children[cid], child_id=cid, since=since, school_id=children[cid].current_school_id,

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _school_day_this_year():
-    today = timezone.localdate()
-    return school_days_in_range(today - timedelta(days=30), today - timedelta(days=1))[0]
+    """A school day two weeks or so back (in the summer holiday, one near the end of the summer term)."""
+    return add_school_days(timezone.localdate(), -10)
 
 
 def test_suspensions_up_to_45_days_then_refused(child, caseworker):
@@ -161,7 +161,7 @@ def test_recording_a_suspension_raises_an_alert_straight_away(child, caseworker,
 
 def test_code_e_from_the_sixth_consecutive_day_raises(child):
     today = timezone.localdate()
-    days = school_days_in_range(today - timedelta(days=30), today - timedelta(days=1))[-6:]
+    days = [add_school_days(today, -i) for i in range(6, 0, -1)]  # the last six school days before today
     now = timezone.now()
     for day in days[:5]:
         SessionMark.objects.create(child=child, date=day, session="AM", code="E", recorded_at=now)
@@ -170,3 +170,19 @@ def test_code_e_from_the_sixth_consecutive_day_raises(child):
     SessionMark.objects.create(child=child, date=days[5], session="AM", code="E", recorded_at=now)
     _scan("attendance.exclusion_no_provision")
     assert _open("attendance.exclusion_no_provision").filter(child=child, since=days[5]).exists()
+
+
+def test_code_e_an_earlier_run_of_six_days_does_not_raise_for_a_short_run_now(child):
+    today = timezone.localdate()
+    earlier = [add_school_days(today, -i) for i in range(20, 14, -1)]  # six days, three weeks ago
+    now_run = [add_school_days(today, -i) for i in (2, 1)]
+    now = timezone.now()
+    for day in earlier + now_run:
+        SessionMark.objects.create(child=child, date=day, session="AM", code="E", recorded_at=now)
+    _scan("attendance.exclusion_no_provision")
+    assert not _open("attendance.exclusion_no_provision").exists()
+    for i in range(6, 2, -1):  # the current run reaches six days
+        SessionMark.objects.create(child=child, date=add_school_days(today, -i), session="AM", code="E",
+                                   recorded_at=now)
+    _scan("attendance.exclusion_no_provision")
+    assert _open("attendance.exclusion_no_provision").filter(child=child, since=add_school_days(today, -1)).exists()
