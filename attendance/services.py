@@ -260,15 +260,21 @@ def part_time_timetable_record(*, actor, child, hours_per_week: Decimal, reason:
 @transaction.atomic
 def part_time_timetable_review(*, actor, timetable: PartTimeTimetable, next_review: date | None = None,
                                end: date | None = None) -> PartTimeTimetable:
-    """Record a review: set the next review date (at most half a term away) or end the timetable."""
+    """Record a review: set the next review date (after today, at most half a term away) or end the timetable."""
     _check(actor, "attendance.record_part_time", timetable.child)
+    timetable = PartTimeTimetable.objects.select_for_update().get(pk=timetable.pk)
     today = timezone.localdate()
     if end:
+        if end < timetable.start:
+            raise ValidationError({"end": f"The end date must be on or after the start, {timetable.start:%-d %B %Y}"})
         timetable.end = end
     else:
+        if next_review is not None and next_review <= today:
+            raise ValidationError({"next_review": "The next review must be after today"})
         latest = add_school_days(today, Authority.current().part_time_review_school_days)
         timetable.review_due = min(next_review or latest, latest)
     timetable.stamp(actor)
+    timetable.full_clean()
     timetable.save()
     _rescan(PART_TIME_RULES)
     return timetable

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -231,15 +231,13 @@ def part_time_add(request, child_pk):
 
 @login_required
 def part_time_review(request, child_pk, pk):
-    from .models import PartTimeTimetable
+    found = {}
 
     def check(child):
-        if not PartTimeTimetable.objects.filter(pk=pk, child=child).exists():
-            raise Http404("No such timetable")
+        found["timetable"] = get_object_or_404(selectors.part_time_for_child(child), pk=pk)
 
     def save(child, data):
-        timetable = PartTimeTimetable.objects.get(pk=pk, child=child)
-        services.part_time_timetable_review(actor=request.user, timetable=timetable,
+        services.part_time_timetable_review(actor=request.user, timetable=found["timetable"],
                                             next_review=data["next_review"], end=data["end"])
 
     return _record_view(request, child_pk, perm="attendance.record_part_time", form_class=PartTimeReviewForm,

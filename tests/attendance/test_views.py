@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from attendance.models import SessionMark
+from tests.roll.factories import ChildFactory
 from vschool.audit.models import AccessLog
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +104,13 @@ def test_part_time_timetable_recorded_then_reviewed(client, child, caseworker, w
     page = client.get(reverse("attendance:child_attendance", args=[child.pk])).content.decode()
     review_url = reverse("attendance:part_time_review", args=[child.pk, ptt.pk])
     assert review_url in page
+    before_start = (week_days[0] - timedelta(days=1)).strftime("%d/%m/%Y")
+    refused = client.post(review_url, {"end": before_start})
+    assert refused.status_code == 400 and "The end date must be on or after the start" in refused.content.decode()
+    past = client.post(review_url, {"next_review": week_days[0].strftime("%d/%m/%Y")})
+    assert past.status_code == 400 and "The next review must be after today" in past.content.decode()
+    other = ChildFactory(la_child_id="C000777")
+    assert client.get(reverse("attendance:part_time_review", args=[other.pk, ptt.pk])).status_code == 404
     assert client.post(review_url, {"end": week_days[4].strftime("%d/%m/%Y")}).status_code == 302
     ptt.refresh_from_db()
     assert ptt.end == week_days[4]
