@@ -92,6 +92,7 @@ def child_attendance(request, child_pk):
         provision=selectors.ap_for_child(child),
         can_record=user.has_perm("attendance.record_marks", child),
         can_record_exclusion=user.has_perm("attendance.record_exclusion", child),
+        can_record_part_time=user.has_perm("attendance.record_part_time", child),
         this_week=monday(today),
         today=today,
     ))
