@@ -79,12 +79,13 @@ def child_marks(rng: random.Random, days: list[date], profile: str, suspended: s
 
 def _eligible_children(ctx):
     from roll.models import Child
+    from roll.services import dob_range_for_year_group
 
     has_marks = SessionMark.objects.filter(child_id=OuterRef("pk"))
     today = ctx.today
-    # Reception to Y11 on today's date: roughly ages 4 to 16.
-    oldest = date(today.year - 17, 9, 1)
-    youngest = date(today.year - 4, 8, 31)
+    # Reception (year 0) to Y11 in this academic year.
+    oldest = dob_range_for_year_group(11, today)[0]
+    youngest = dob_range_for_year_group(0, today)[1]
     return (
         Child.objects.on_roll(today)
         .filter(current_school__isnull=False, date_of_birth__gte=oldest, date_of_birth__lte=youngest)
