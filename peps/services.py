@@ -166,9 +166,11 @@ def pep_create_term_peps(term, *, actor=None, on: date | None = None) -> int:
         raise PermissionDenied
     on = on or max(term.start, min(timezone.localdate(), term.end))
     have = PEP.objects.filter(academic_year=term.academic_year, term=term.term, is_first_pep=False).values("child_id")
-    # A first PEP held this term counts as the term's PEP (configurable in DOMAIN 3.1; default yes).
+    # A first PEP held this term counts as the term's PEP (configurable in DOMAIN 3.1; default yes), and a child
+    # still due one gets that rather than a termly PEP (which would stop the first PEP from ever starting).
     first = PEP.objects.filter(is_first_pep=True, created_at__date__gte=term.start, created_at__date__lte=term.end)
-    children = list(_eligible_children(on).exclude(pk__in=have).exclude(pk__in=first.values("child_id")))
+    children = list(_eligible_children(on).exclude(pk__in=have).exclude(pk__in=first.values("child_id"))
+                    .exclude(pk__in=_due_first_pep(on).values("pk")))
     created = 0
     for child in children:
         pep_create(actor=actor, child=child, academic_year=term.academic_year, term=term.term, on=on, check=False)
@@ -193,15 +195,25 @@ def pep_create_first(*, actor, child, entered_care_on: date, check: bool = True)
                       on=entered_care_on, is_first_pep=True, entered_care_on=entered_care_on, check=False)
 
 
-def pep_create_first_peps(*, actor=None, on: date | None = None, look_back_days: int = 60) -> int:
-    """Start a first PEP for every looked-after child who came into care in the last `look_back_days` and has no
-    PEP since. Idempotent; returns how many were started."""
+FIRST_PEP_LOOK_BACK_DAYS = 60
+
+
+def _due_first_pep(on: date, look_back_days: int = FIRST_PEP_LOOK_BACK_DAYS):
+    """Looked-after children who came into care in the last `look_back_days` and have had no PEP since."""
     from django.db.models import Exists, OuterRef
 
-    on = on or timezone.localdate()
     since = on - timedelta(days=look_back_days)
     has_pep = PEP.objects.filter(child_id=OuterRef("pk"), created_at__date__gte=OuterRef("on_roll_from"))
-    children = _eligible_children(on).filter(on_roll_from__gte=since, on_roll_from__lte=on).exclude(Exists(has_pep))
+    return _eligible_children(on).filter(on_roll_from__gte=since, on_roll_from__lte=on).exclude(Exists(has_pep))
+
+
+def pep_create_first_peps(*, actor=None, on: date | None = None,
+                          look_back_days: int = FIRST_PEP_LOOK_BACK_DAYS) -> int:
+    """Start a first PEP for every looked-after child who came into care in the last `look_back_days` and has no
+    PEP since. Idempotent; returns how many were started."""
+    if actor is not None and not actor.has_perm("peps.create_pep"):
+        raise PermissionDenied
+    children = _due_first_pep(on or timezone.localdate(), look_back_days)
     created = 0
     for child in children:
         pep_create_first(actor=actor, child=child, entered_care_on=child.on_roll_from, check=False)

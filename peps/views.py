@@ -140,8 +140,10 @@ def create_term_peps(request):
 
     if not request.user.has_perm("peps.create_pep"):
         raise Http404
+    first = services.pep_create_first_peps(actor=request.user)
     count = services.pep_create_term_peps(current_term(), actor=request.user)
-    messages.success(request, f"{count} PEP{'s' if count != 1 else ''} created for this term")
+    started = f"; {first} first PEP{'s' if first != 1 else ''} started" if first else ""
+    messages.success(request, f"{count} PEP{'s' if count != 1 else ''} created for this term{started}")
     return redirect("peps:tracker")
 
 

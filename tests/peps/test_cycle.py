@@ -307,6 +307,23 @@ def test_first_peps_start_for_new_entrants_once(child, caseworker):
     assert pep.is_first_pep and pep.entered_care_on == today and pep.first_pep_start_by > today
 
 
+def test_term_pep_creation_gives_a_child_new_to_care_a_first_pep_not_a_termly_one(child, caseworker, dt):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from vschool.calendar.services import current_term
+
+    child.on_roll_from = timezone.localdate()
+    child.save()
+    # Even when only the termly creation runs, it leaves the child to the first PEP.
+    assert services.pep_create_term_peps(current_term(), actor=caseworker) == 0
+    call_command("create_term_peps")
+    pep = PEP.objects.get(child=child)
+    assert pep.is_first_pep and pep.entered_care_on == child.on_roll_from
+    with pytest.raises(PermissionDenied):
+        services.pep_create_first_peps(actor=dt)
+
+
 def test_first_pep_needs_vs_staff(child, dt):
     with pytest.raises(PermissionDenied):
         services.pep_create_first(actor=dt, child=child, entered_care_on=date(2026, 11, 2))

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         from vschool.calendar.services import current_term
 
         term = current_term()
-        count = pep_create_term_peps(term)
         first = pep_create_first_peps()
+        count = pep_create_term_peps(term)
         self.stdout.write(self.style.SUCCESS(f"{count} PEP{'s' if count != 1 else ''} created for the {term.label}; "
                                              f"{first} first PEP{'s' if first != 1 else ''} started."))
