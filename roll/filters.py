@@ -86,17 +86,13 @@ class ChildFilter(django_filters.FilterSet):
             return qs
         words = value.split()
         compact = value.replace(" ", "")
-        # Exact, case-sensitive comparisons so the indexes on UPN, child ID and names are used at scale:
-        # UPNs are stored in capitals; names are matched as typed and with a capital first letter.
+        # UPNs and child IDs compare exactly (UPNs are stored in capitals), so their indexes serve; each word starts
+        # a name in any case, which indexes on the upper-cased names serve on PostgreSQL (migration roll 0006).
         q = Q(upn=compact.upper()) | Q(la_child_id=value) | Q(la_child_id=value.upper())
         name_q = Q()
         for word in words:
-            forms = {word, word[:1].upper() + word[1:], word[:1].upper() + word[1:].lower()}
-            word_q = Q()
-            for form in forms:
-                word_q |= (Q(legal_last_name__startswith=form) | Q(legal_first_name__startswith=form)
-                           | Q(preferred_name__startswith=form))
-            name_q &= word_q
+            name_q &= (Q(legal_last_name__istartswith=word) | Q(legal_first_name__istartswith=word)
+                       | Q(preferred_name__istartswith=word))
         return qs.filter(q | name_q)
 
     def filter_attendance_low(self, qs, name, value):

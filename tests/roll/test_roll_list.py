@@ -82,6 +82,18 @@ def test_filters_search_alerts_cohort_and_caseload(client, caseworker, make_user
     assert 'aria-sort="descending"' in response.content.decode()
 
 
+def test_name_search_ignores_case_as_typed_and_as_stored(client, caseworker):
+    ChildFactory(la_child_id="M1", legal_first_name="Ruaridh", legal_last_name="McDonald")
+    ChildFactory(la_child_id="M2", legal_first_name="JOHN", legal_last_name="MACKENZIE")
+    ChildFactory(la_child_id="M3", legal_first_name="Ann", legal_last_name="Other")
+    client.force_login(caseworker)
+    url = reverse("roll:child_list")
+    assert _names(client.get(url, {"q": "mcdonald"})) == ["M1"]
+    assert _names(client.get(url, {"q": "MCD"})) == ["M1"]
+    assert _names(client.get(url, {"q": "mackenzie john"})) == ["M2"]
+    assert _names(client.get(url, {"q": "Mac"})) == ["M2"]
+
+
 def test_csv_export_is_filtered_and_formula_safe(client, caseworker):
     ChildFactory(la_child_id="=cmd()", legal_first_name="Safe", legal_last_name="Cell")
     ChildFactory(la_child_id="N2", cohort=Child.Cohort.PLAC)
