@@ -40,15 +40,17 @@ class GdsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._helper = None
+
+    def full_clean(self):
+        # Fields that subclasses add after __init__ get their GOV.UK messages here, before validation needs them.
         for field in self.fields.values():
             _govuk_required_message(field)
+        super().full_clean()
 
     @property
     def helper(self) -> FormHelper:
         """Built when first rendered, after subclasses have added their fields."""
         if self._helper is None:
-            for field in self.fields.values():
-                _govuk_required_message(field)
             helper = FormHelper()
             helper.form_tag = False
             helper.label_size = Size.SMALL

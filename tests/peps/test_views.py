@@ -43,6 +43,17 @@ def test_completing_with_missing_answers_shows_errors_and_a_draft_does_not(clien
     assert not section.is_complete and section.content["going_well"] == "Art"
 
 
+def test_fields_a_section_adds_for_itself_say_what_to_do_when_missing(client, pep, dt):
+    client.force_login(dt)
+    url = reverse("peps:section_edit", args=[pep.pk, "attainment"])
+    response = client.post(url, {"version": 1, "complete": "1"})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter english: working at" in body
+    assert "Select an answer to “Maths: on track?”" in body
+    assert "This field is required" not in body
+
+
 def test_stale_form_post_shows_a_govuk_error_and_keeps_the_other_save(client, pep, dt, caseworker):
     section = pep.sections.get(kind="wellbeing")
     section.pep = pep
