@@ -30,10 +30,11 @@ def test_raise_update_resolve_and_raise_again(test_rule, caseworker):
     )
 
     test_rule.children = {a: ("changed", date(2026, 12, 8))}
+    before = alert_a.updated_at
     report = services.scan_drift()
     assert report["test.no_widget"] == {"raised": 0, "updated": 1, "resolved": 1, "open": 1}
     alert_a.refresh_from_db()
-    assert alert_a.updated_at >= alert_a.raised_at
+    assert alert_a.updated_at > before
     assert (alert_a.detail, alert_a.due_at, alert_a.resolved_at) == ("changed", date(2026, 12, 8), None)
     assert Alert.objects.get(child=b).resolved_at is not None
 

@@ -1,22 +1,10 @@
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from attendance.schooldays import monday, school_days_in_range
+from tests.attendance.conftest import recent_school_week
 from tests.roll.factories import ChildFactory, EnrolmentFactory, SchoolFactory, SchoolStaffFactory
-
-
-def _full_school_week() -> list[date]:
-    from django.utils import timezone
-
-    wk = monday(timezone.localdate()) - timedelta(days=7)
-    for _ in range(30):
-        days = school_days_in_range(wk, wk + timedelta(days=4))
-        if len(days) == 5:
-            return days
-        wk -= timedelta(days=7)
-    raise AssertionError("no full school week")
 
 
 @pytest.fixture
@@ -29,7 +17,7 @@ def pupil(db, dt):
 
 
 def test_dt_enters_a_week_of_marks_and_sees_the_rate_change(page, live_server, sign_in, check_a11y, dt, pupil):
-    days = _full_school_week()
+    days = recent_school_week()
     sign_in(page, dt)
     page.goto(f"{live_server.url}/attendance/child/{pupil.pk}/")
     expect(page.get_by_test_id("pct-term")).to_contain_text("No data")
@@ -52,7 +40,7 @@ def test_dt_enters_a_week_of_marks_and_sees_the_rate_change(page, live_server, s
 def test_caseworker_uploads_a_file_with_bad_rows_and_gets_the_row_report(
     page, live_server, sign_in, check_a11y, caseworker, pupil, tmp_path
 ):
-    day = _full_school_week()[0]
+    day = recent_school_week()[0]
     path = tmp_path / "marks.csv"
     path.write_text(
         "child_id,urn,date,session,code\n"
@@ -75,7 +63,7 @@ def test_caseworker_uploads_a_file_with_bad_rows_and_gets_the_row_report(
 
 def test_caseworker_is_refused_a_suspension_past_the_yearly_limit(page, live_server, sign_in, check_a11y, caseworker,
                                                                    pupil):
-    day = _full_school_week()[0]
+    day = recent_school_week()[0]
     sign_in(page, caseworker)
     page.goto(f"{live_server.url}/attendance/child/{pupil.pk}/exclusions/new/")
     check_a11y(page)
@@ -99,7 +87,7 @@ def test_caseworker_sorts_the_roll_by_attendance_and_filters_below_target(
     from attendance.schooldays import current_term
     from attendance.services import marks_record_week
 
-    days = _full_school_week()
+    days = recent_school_week()
     if days[0] < current_term(timezone.localdate()).start:
         pytest.skip("the first week of a term has no complete school week in the term yet")
     marks = {(d, s): "/" for d in days for s in ("AM", "PM")}
