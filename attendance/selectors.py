@@ -228,6 +228,28 @@ def term_counts_by_child(on: date | None = None) -> dict[int, dict[str, int]]:
             for r in rows}
 
 
+def pep_attendance_figures(child, on: date | None = None) -> dict:
+    """This term's figures for a PEP's attendance section on `on` (today): attendance % so far, the number and days
+    of suspensions in the term, and whether a part-time timetable is in force. A rate with no sessions is left out."""
+    from .services import suspension_days_in_term
+
+    on = on or timezone.localdate()
+    term = current_term(on)
+    end = min(on, term.end)
+    figures = {}
+    rate = attendance_rate(child, term.start, end)
+    if rate is not None:
+        figures["attendance_percent"] = round(float(rate) * 100, 1)
+    figures["suspensions"] = Exclusion.objects.filter(
+        child=child, kind=Exclusion.Kind.SUSPENSION, start__gte=term.start, start__lte=term.end).count()
+    days = suspension_days_in_term(child, on)
+    if days:
+        figures["suspension_days"] = float(days)
+    on_ptt = any(p.is_active(end) for p in PartTimeTimetable.objects.filter(child=child))
+    figures["part_time_timetable"] = "yes" if on_ptt else "no"
+    return figures
+
+
 def exclusions_for_child(child):
     return Exclusion.objects.filter(child=child).select_related("school")
 

@@ -47,7 +47,9 @@ def _prefill(section: Section) -> dict:
     """Starting values from elsewhere in the system for an empty section (attendance, enrolments)."""
     pep, child = section.pep, section.pep.child
     if section.kind == Section.Kind.ATTENDANCE:
-        return _attendance_prefill(child)
+        from attendance.selectors import pep_attendance_figures
+
+        return pep_attendance_figures(child)
     if section.kind == Section.Kind.ARRANGEMENTS:
         from roll.models import Enrolment
 
@@ -68,30 +70,6 @@ def _prefill(section: Section) -> dict:
     if section.kind == Section.Kind.MEETING_RECORD and pep.meeting_date:
         return {"held_on": pep.meeting_date.isoformat()}
     return {}
-
-
-def _attendance_prefill(child) -> dict:
-    """This term's attendance, suspensions and part-time timetable from the attendance records."""
-    from attendance import selectors as attendance
-    from vschool.calendar.services import current_term
-
-    initial = {}
-    term = current_term()
-    end = min(timezone.localdate(), term.end)
-    rate = attendance.attendance_rate(child, term.start, end)
-    if rate is not None:
-        initial["attendance_percent"] = round(float(rate) * 100, 1)
-    suspensions = [e for e in attendance.exclusions_for_child(child)
-                   if term.start <= e.start <= end and e.kind == "suspension"]
-    initial["suspensions"] = len(suspensions)
-    days = sum(float(e.days or 0) for e in suspensions)
-    if days:
-        initial["suspension_days"] = days
-    on_ptt = any(p.is_active(end) for p in attendance.part_time_for_child(child))
-    initial["part_time_timetable"] = "yes" if on_ptt else "no"
-    return initial
-
-
 
 
 # ---------------------------------------------------------------------------------------------------------------
