@@ -306,3 +306,29 @@ def school_list(*, user, q: str = "", area: str = ""):
     elif area == "out":
         qs = qs.filter(in_authority_area=False)
     return annotate_latest_inspection(qs.select_related("predecessor")).order_by("name", "pk")
+
+
+def children_out_of_step(on: date | None = None):
+    """Children whose denormalised school, caseworker or legal status no longer matches their history
+    (an enrolment, allocation or legal status ended or began by date, not by an edit)."""
+    from django.db.models import Exists, F
+
+    from .models import LegalStatus
+
+    on = on or timezone.localdate()
+    current_main = Enrolment.objects.current(on).filter(child_id=OuterRef("pk"), kind__in=Enrolment.MAIN_KINDS)
+    at_their_school = current_main.filter(school_id=OuterRef("current_school_id"))
+    current_cw = Allocation.objects.current(on).filter(child_id=OuterRef("pk"), role=Allocation.Role.CASEWORKER)
+    cw_matches = current_cw.filter(user_id=OuterRef("caseworker_id"))
+    current_ls = LegalStatus.objects.filter(child_id=OuterRef("pk"), start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gte=on))
+    return Child.objects.filter(
+        (Q(current_school__isnull=False) & ~Exists(at_their_school))
+        | (Q(current_school__isnull=False) & ~Q(current_school_name=F("current_school__name")))
+        | (Q(current_school__isnull=True) & Q(current_school_name__isnull=False))
+        | (Q(current_school__isnull=True) & Exists(current_main))
+        | (Q(caseworker__isnull=False) & ~Exists(cw_matches))
+        | (Q(caseworker__isnull=True) & Exists(current_cw.filter(user__isnull=False)))
+        | (~Q(current_legal_status="") & ~Exists(current_ls.filter(code=OuterRef("current_legal_status"))))
+        | (Q(current_legal_status="") & Exists(current_ls))
+    )

@@ -459,30 +459,6 @@ def inspection_record(*, actor, school: School, framework: str, inspected_on: da
     return inspection
 
 
-def children_out_of_step(on: date | None = None):
-    """Children whose denormalised school, caseworker or legal status no longer matches their history
-    (an enrolment, allocation or legal status ended or began by date, not by an edit)."""
-    from django.db.models import Exists, F, OuterRef, Q
-
-    on = on or timezone.localdate()
-    current_main = Enrolment.objects.current(on).filter(child_id=OuterRef("pk"), kind__in=Enrolment.MAIN_KINDS)
-    at_their_school = current_main.filter(school_id=OuterRef("current_school_id"))
-    current_cw = Allocation.objects.current(on).filter(child_id=OuterRef("pk"), role=Allocation.Role.CASEWORKER)
-    cw_matches = current_cw.filter(user_id=OuterRef("caseworker_id"))
-    current_ls = LegalStatus.objects.filter(child_id=OuterRef("pk"), start__lte=on).filter(
-        Q(end__isnull=True) | Q(end__gte=on))
-    return Child.objects.filter(
-        (Q(current_school__isnull=False) & ~Exists(at_their_school))
-        | (Q(current_school__isnull=False) & ~Q(current_school_name=F("current_school__name")))
-        | (Q(current_school__isnull=True) & Q(current_school_name__isnull=False))
-        | (Q(current_school__isnull=True) & Exists(current_main))
-        | (Q(caseworker__isnull=False) & ~Exists(cw_matches))
-        | (Q(caseworker__isnull=True) & Exists(current_cw.filter(user__isnull=False)))
-        | (~Q(current_legal_status="") & ~Exists(current_ls.filter(code=OuterRef("current_legal_status"))))
-        | (Q(current_legal_status="") & Exists(current_ls))
-    )
-
-
 def children_school_names_resync(school_ids=None) -> int:
     """Copy school names onto their pupils' records after schools are renamed (one UPDATE); returns rows changed."""
     from django.db.models import F, OuterRef, Q, Subquery
@@ -497,6 +473,8 @@ def children_school_names_resync(school_ids=None) -> int:
 
 def children_resync(on: date | None = None) -> int:
     """Bring every out-of-step child's denormalised fields up to date. Idempotent; returns how many changed."""
+    from .selectors import children_out_of_step
+
     changed = 0
     for child in children_out_of_step(on).iterator(chunk_size=500):
         with transaction.atomic():
