@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from vschool.alerts.registry import DriftRule, Finding, register
 
-from .models import Child, Enrolment
-from .services import PEP_START_RULE, dob_range_for_year_group
+from .models import Child, Enrolment, Placement
+from .selectors import twelve_months_before
+from .services import KS4_MOVE_RULE, PEP_START_RULE, dob_range_for_year_group
 
 NO_SCHOOL_RULE = "roll.no_school_place"
 
@@ -108,7 +109,7 @@ def placement_instability_findings(on: date | None = None):
     from . import codes
 
     on = on or timezone.localdate()
-    since = on - timedelta(days=365)
+    since = twelve_months_before(on)
     moves = Q(placements__start__gt=since, placements__start__lte=on,
               placements__reason_new_episode__in=sorted(codes.MOVE_REASONS)) & ~Q(
         placements__place_code__in=sorted(codes.TEMPORARY_PLACEMENTS))
@@ -145,4 +146,38 @@ register(DriftRule(
     severity="medium",
     audience=("caseworker",),
     compute=no_caseworker_findings,
+))
+
+
+# A school or care move in Years 10-11 stays raised this long after the move (the service raises it on the day).
+KS4_MOVE_DAYS = 28
+
+
+def ks4_move_findings(on: date | None = None):
+    """School moves (a new main enrolment) and care placement moves in the last KS4_MOVE_DAYS for children in
+    Years 10 and 11, each the subject of its own alert (as `services.ks4_move_alert_raise` raises them)."""
+    from . import codes
+
+    on = on or timezone.localdate()
+    window = on - timedelta(days=KS4_MOVE_DAYS)
+    ks4 = Q(child__date_of_birth__gte=dob_range_for_year_group(11, on)[0],
+            child__date_of_birth__lte=dob_range_for_year_group(10, on)[1]) & (
+        Q(child__on_roll_until__isnull=True) | Q(child__on_roll_until__gte=on))
+    for e in Enrolment.objects.filter(ks4, kind__in=Enrolment.MAIN_KINDS, start__gt=window, start__lte=on).only(
+            "pk", "child_id", "school_id", "start"):
+        yield Finding(subject=e, child_id=e.child_id, since=e.start, school_id=e.school_id,
+                      detail="School move in Year 10 or 11: check the impact on exams and agree support")
+    placements = (Placement.objects.filter(ks4, start__gt=window, start__lte=on)
+                  .exclude(place_code__in=sorted(codes.TEMPORARY_PLACEMENTS)).only("pk", "child_id", "start"))
+    for p in placements:
+        yield Finding(subject=p, child_id=p.child_id, since=p.start,
+                      detail="Care placement move in Year 10 or 11: check the impact on exams and agree support")
+
+
+register(DriftRule(
+    code=KS4_MOVE_RULE,
+    title="Move in Key Stage 4",
+    severity="high",
+    audience=("caseworker",),
+    compute=ks4_move_findings,
 ))

@@ -54,7 +54,7 @@ def placement_moves(*, child, on: date | None = None, placements=None) -> int:
     Temporary placements (T0–T4) are not moves.
     """
     on = on or timezone.localdate()
-    since = _twelve_months_before(on)
+    since = twelve_months_before(on)
     rows = placements if placements is not None else list(child.placements.all())
     return sum(
         1 for p in rows
@@ -63,7 +63,7 @@ def placement_moves(*, child, on: date | None = None, placements=None) -> int:
     )
 
 
-def _twelve_months_before(on: date) -> date:
+def twelve_months_before(on: date) -> date:
     try:
         return on.replace(year=on.year - 1)
     except ValueError:  # 29 February

@@ -250,6 +250,24 @@ def test_moves_in_key_stage_4_raise_an_alert(caseworker):
     assert not Alert.objects.filter(rule_code=KS4_MOVE_RULE, child=young.child).exists()
 
 
+def test_a_key_stage_4_move_alert_stays_while_the_move_is_recent_then_closes(caseworker):
+    from django.utils import timezone
+
+    from roll.drift import KS4_MOVE_DAYS
+    from roll.services import KS4_MOVE_RULE, dob_range_for_year_group
+    from vschool.alerts.services import scan_drift
+
+    today = timezone.localdate()
+    old = EnrolmentFactory(start=date(2022, 9, 1), child__date_of_birth=dob_range_for_year_group(10, today)[0])
+    enrolment = services.school_move_record(actor=caseworker, child=old.child, school=SchoolFactory(), start=today)
+    scan_drift(codes=[KS4_MOVE_RULE])
+    open_alerts = Alert.objects.filter(rule_code=KS4_MOVE_RULE, child=old.child, resolved_at__isnull=True)
+    assert open_alerts.count() == 1
+    Enrolment.objects.filter(pk=enrolment.pk).update(start=today - timedelta(days=KS4_MOVE_DAYS + 1))
+    scan_drift(codes=[KS4_MOVE_RULE])
+    assert not open_alerts.exists()
+
+
 def test_a_school_renamed_outside_the_register_import_is_caught_by_the_nightly_resync():
     old = EnrolmentFactory(start=date(2023, 9, 1))
     child = services.child_sync(child=old.child)
