@@ -45,9 +45,9 @@ def _helper(*fields, submit="Save") -> FormHelper:
     return helper
 
 
-class ChildAddForm(forms.Form):
-    la_child_id = forms.CharField(label="Child ID", max_length=40, help_text="The council's social care ID",
-                                  error_messages={"required": "Enter the child ID"})
+class ChildDetailsForm(forms.Form):
+    """The identity fields that adding a child and editing one share, and their layout."""
+
     legal_first_name = forms.CharField(label="Legal first name", max_length=100,
                                        error_messages={"required": "Enter the legal first name"})
     legal_last_name = forms.CharField(label="Legal last name", max_length=100,
@@ -62,11 +62,34 @@ class ChildAddForm(forms.Form):
     send_status = forms.ChoiceField(label="SEND", choices=Child.Send.choices, initial=Child.Send.NONE)
     send_primary_need = forms.ChoiceField(label="Primary need (optional)", required=False,
                                           choices=[("", "None recorded"), *codes.SEND_PRIMARY_NEEDS])
+
+    @staticmethod
+    def details_layout(*after_sex) -> list:
+        return [
+            Field.text("legal_first_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("legal_last_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("preferred_name", field_width=Fluid.TWO_THIRDS),
+            Field.text("date_of_birth", field_width=Fixed.TEN),
+            Field.select("sex"),
+            *after_sex,
+            Field.text("upn", field_width=Fixed.TWENTY),
+            Field.radios("cohort", legend_size=Size.SMALL),
+            Field.checkbox("uasc"),
+            Field.select("send_status"),
+            Field.select("send_primary_need"),
+        ]
+
+
+class ChildAddForm(ChildDetailsForm):
+    la_child_id = forms.CharField(label="Child ID", max_length=40, help_text="The council's social care ID",
+                                  error_messages={"required": "Enter the child ID"})
     on_roll_from = date_field("Date joined the roll")
     caseworker = forms.ModelChoiceField(label="Caseworker", queryset=None, required=False,
                                         empty_label="Not allocated yet")
     school = SchoolChoiceField(label="Current school URN (optional)", required=False,
                                help_text="Leave blank if the child has no school place")
+
+    field_order = ["la_child_id"]
 
     def __init__(self, *args, **kwargs):
         from .selectors import caseworker_choices
@@ -76,16 +99,7 @@ class ChildAddForm(forms.Form):
         self.fields["on_roll_from"].initial = timezone.localdate().strftime("%-d/%-m/%Y")
         self.helper = _helper(
             Field.text("la_child_id", field_width=Fixed.TEN),
-            Field.text("legal_first_name", field_width=Fluid.TWO_THIRDS),
-            Field.text("legal_last_name", field_width=Fluid.TWO_THIRDS),
-            Field.text("preferred_name", field_width=Fluid.TWO_THIRDS),
-            Field.text("date_of_birth", field_width=Fixed.TEN),
-            Field.select("sex"),
-            Field.text("upn", field_width=Fixed.TWENTY),
-            Field.radios("cohort", legend_size=Size.SMALL),
-            Field.checkbox("uasc"),
-            Field.select("send_status"),
-            Field.select("send_primary_need"),
+            *self.details_layout(),
             Field.text("on_roll_from", field_width=Fixed.TEN),
             Field.select("caseworker"),
             Field.text("school", field_width=Fixed.TEN),
@@ -194,37 +208,16 @@ class Import903Form(forms.Form):
         self.helper = _helper(Field("header"), Field("episodes"), submit="Check the files")
 
 
-class ChildEditForm(forms.Form):
-    legal_first_name = forms.CharField(label="Legal first name", max_length=100,
-                                       error_messages={"required": "Enter the legal first name"})
-    legal_last_name = forms.CharField(label="Legal last name", max_length=100,
-                                      error_messages={"required": "Enter the legal last name"})
-    preferred_name = forms.CharField(label="Preferred first name (optional)", max_length=100, required=False)
-    date_of_birth = date_field("Date of birth", help_text="For example, 27/3/2014")
-    sex = forms.ChoiceField(label="Sex", choices=Child.Sex.choices)
+class ChildEditForm(ChildDetailsForm):
     ethnicity = forms.CharField(label="Ethnicity code (optional)", max_length=8, required=False)
-    upn = forms.CharField(label="UPN (optional)", max_length=13, required=False)
-    cohort = forms.ChoiceField(label="Cohort", choices=Child.Cohort.choices)
-    uasc = forms.BooleanField(label="Unaccompanied asylum-seeking child", required=False)
-    send_status = forms.ChoiceField(label="SEND", choices=Child.Send.choices)
-    send_primary_need = forms.ChoiceField(label="Primary need (optional)", required=False,
-                                          choices=[("", "None recorded"), *codes.SEND_PRIMARY_NEEDS])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field.text("legal_first_name", field_width=Fluid.TWO_THIRDS),
-            Field.text("legal_last_name", field_width=Fluid.TWO_THIRDS),
-            Field.text("preferred_name", field_width=Fluid.TWO_THIRDS),
-            Field.text("date_of_birth", field_width=Fixed.TEN), Field.select("sex"),
-            Field.text("ethnicity", field_width=Fixed.FIVE), Field.text("upn", field_width=Fixed.TWENTY),
-            Field.radios("cohort", legend_size=Size.SMALL), Field.checkbox("uasc"), Field.select("send_status"),
-            Field.select("send_primary_need"), submit="Save details",
-        )
+        self.helper = _helper(*self.details_layout(Field.text("ethnicity", field_width=Fixed.FIVE)),
+                              submit="Save details")
 
     @classmethod
     def initial_for(cls, child) -> dict:
-        return {"legal_first_name": child.legal_first_name, "legal_last_name": child.legal_last_name,
-                "preferred_name": child.preferred_name, "date_of_birth": child.date_of_birth.strftime("%-d/%-m/%Y"),
-                "sex": child.sex, "ethnicity": child.ethnicity, "upn": child.upn, "cohort": child.cohort,
-                "uasc": child.uasc, "send_status": child.send_status, "send_primary_need": child.send_primary_need}
+        initial = {name: getattr(child, name) for name in cls.base_fields}
+        initial["date_of_birth"] = child.date_of_birth.strftime("%-d/%-m/%Y")
+        return initial

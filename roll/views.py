@@ -251,10 +251,11 @@ def child_add(request):
     return _form_page(request, form, title="Add a child to the roll", status=400 if form.errors else 200)
 
 
-def _child_form(request, pk, form_class, title, intro, handle):
+def _child_form(request, pk, form_class, title, intro, handle, initial=None):
+    """A form about one child: `handle(child, form)` saves it and returns the message; `initial(child)` fills it."""
     _require_manage(request.user)
     child = selectors.child_get(user=request.user, pk=pk)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial=initial(child) if initial else None)
     if request.method == "POST" and form.is_valid():
         try:
             message = handle(child, form)
@@ -268,19 +269,12 @@ def _child_form(request, pk, form_class, title, intro, handle):
 
 @login_required
 def child_edit(request, pk):
-    _require_manage(request.user)
-    child = selectors.child_get(user=request.user, pk=pk)
-    form = forms.ChildEditForm(request.POST or None, initial=forms.ChildEditForm.initial_for(child))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.child_update(actor=request.user, child=child, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, "Details saved")
-            return redirect(child)
-    return _form_page(request, form, title="Change the child's details", child=child,
-                      status=400 if form.errors else 200)
+    def handle(child, form):
+        services.child_update(actor=request.user, child=child, **form.cleaned_data)
+        return "Details saved"
+
+    return _child_form(request, pk, forms.ChildEditForm, "Change the child's details", "", handle,
+                       initial=forms.ChildEditForm.initial_for)
 
 
 @login_required
