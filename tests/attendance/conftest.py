@@ -1,8 +1,10 @@
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 
-from attendance.schooldays import monday, school_days_in_range
+from attendance.schooldays import current_term, monday, school_days_in_range
 from tests.roll.factories import ChildFactory, EnrolmentFactory, SchoolFactory, SchoolStaffFactory
 
 
@@ -23,6 +25,31 @@ def recent_school_week(today: date | None = None) -> list[date]:
 @pytest.fixture
 def week_days():
     return recent_school_week()
+
+
+@contextmanager
+def a_week_this_term():
+    """The most recent complete school week inside the current term. In a term's first week there is none yet, so
+    for as long as the block runs the clock reads the last day of the term before, and the week is that term's."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    days = recent_school_week(today)
+    if days[0] >= current_term(today).start:
+        yield days
+        return
+    term_end = current_term(current_term(today).start - timedelta(days=1)).end
+    with time_machine.travel(timezone.make_aware(datetime.combine(term_end, time(12))), tick=True):
+        days = recent_school_week(term_end)
+        assert days[0] >= current_term(term_end).start
+        yield days
+
+
+@pytest.fixture
+def term_week_days(db):
+    """Five school days of one week in the current term (see a_week_this_term)."""
+    with a_week_this_term() as days:
+        yield days
 
 
 @pytest.fixture

@@ -57,10 +57,13 @@ def page(page, csp_violations):
 
 @pytest.fixture
 def check_a11y(live_server):
-    """Run axe-core (WCAG 2.x A/AA) on the current page and fail on any violation."""
+    """Run axe-core (WCAG 2.x A/AA) on the current page and fail on any violation. It waits for the page, its
+    stylesheet and its fonts first: layout rules such as target size measure the styled page."""
 
     def check(page):
         require_or_skip(AXE.exists(), "axe-core built into static/dist (make assets)")
+        page.wait_for_load_state("load")
+        page.evaluate("async () => { await document.fonts.ready; }")
         page.add_script_tag(url=f"{live_server.url}/static/dist/axe.min.js")
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "

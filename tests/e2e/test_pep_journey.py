@@ -52,12 +52,6 @@ def journey(transactional_db, dt, sw, caseworker):
     return {"pep": pep, "child": child, "today": today}
 
 
-def _check(page, check_a11y):
-    """axe-core on a fully loaded page (layout rules such as target size need the stylesheet)."""
-    page.wait_for_load_state("load")
-    check_a11y(page)
-
-
 def _loaded(page, heading):
     """Wait for the new page (and its stylesheet) before checking it."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -74,7 +68,7 @@ def _radio(page, legend, option):
 
 
 def _complete(page, check_a11y):
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_role("button", name="Save and mark as complete").click()
     expect(page.get_by_test_id("pep-status")).to_be_visible()
     page.wait_for_load_state("load")
@@ -94,15 +88,15 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     # --- The social worker sets the meeting date and completes their section.
     sign_in(page, sw)
     page.goto(f"{live_server.url}/peps/mine/")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_role("link", name="Set the meeting date for Robin Example").click()
     _loaded(page, "Set the meeting date")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_label("Date of the PEP meeting").fill(_d(today))
     page.get_by_role("button", name="Save meeting date").click()
     expect(page.get_by_test_id("meeting-date")).to_have_text(re.compile(str(today.year)))
     expect(page.get_by_test_id("pep-status")).to_have_text("In progress")
-    _check(page, check_a11y)
+    check_a11y(page)
     _open_section(page, "Meeting arrangements and care context")
     page.get_by_label("Where the meeting will be held", exact=True).fill("At school, meeting room 2")
     page.get_by_label("Who is invited", exact=True).fill("Carer, designated teacher, Robin")
@@ -113,10 +107,10 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     # --- The designated teacher completes every school section.
     _switch(page, sign_in, dt, live_server)
     page.goto(f"{live_server.url}/peps/mine/")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_role("link", name=re.compile("Robin Example")).click()
     expect(page.get_by_test_id("carried-feedback")).to_contain_text("Say how reading is measured")
-    _check(page, check_a11y)
+    check_a11y(page)
 
     _open_section(page, "Attendance and exclusions")
     page.get_by_label("Attendance this term (%)").fill("96.5")
@@ -168,10 +162,10 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     _complete(page, check_a11y)
 
     _open_section(page, "New SMART targets")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_role("link", name="Add a target").click()
     _loaded(page, "Add a SMART target")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_label("Area", exact=True).fill("Writing")
     page.get_by_label("Target", exact=True).fill(NEW_TARGET)
     page.get_by_label("Success criteria", exact=True).fill("Three of four paragraphs meet the checklist")
@@ -191,15 +185,15 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
     expect(page.get_by_test_id("pep-status")).to_have_text("Ready to submit")
     page.get_by_role("button", name="Submit the PEP").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Submitted")
-    _check(page, check_a11y)
+    check_a11y(page)
 
     # --- The caseworker returns it with a reason and points to answer.
     _switch(page, sign_in, caseworker, live_server)
     page.goto(detail)
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_role("link", name="Quality assure this PEP").click()
     _loaded(page, "Quality assure this PEP")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_label("Targets are SMART").check()
     _radio(page, "RAG rating", "Red: return to the school")
     page.get_by_label("Feedback for the school").fill("The writing target needs a baseline")
@@ -207,38 +201,38 @@ def test_pep_journey(page, live_server, sign_in, check_a11y, journey, dt, sw, ca
         "What is Robin's writing level now?")
     page.get_by_role("button", name="Save quality assurance").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Returned")
-    _check(page, check_a11y)
+    check_a11y(page)
 
     # --- The DT answers the point and resubmits.
     _switch(page, sign_in, dt, live_server)
     page.goto(detail)
     expect(page.get_by_text("The writing target needs a baseline").first).to_be_visible()
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_role("link", name="Answer the review points").click()
     _loaded(page, "Answer the review points")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_label("Your answer to: What is Robin's writing level now?").fill("Working towards the expected standard")
     page.get_by_role("button", name="Save answers").click()
     page.get_by_role("button", name="Resubmit the PEP").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Submitted")
-    _check(page, check_a11y)
+    check_a11y(page)
 
     # --- The caseworker approves it.
     _switch(page, sign_in, caseworker, live_server)
     page.goto(f"{live_server.url}/peps/{pep.pk}/qa/")
-    _check(page, check_a11y)
+    check_a11y(page)
     for item in ("Targets are SMART", "The child's voice is present", "PP+ requests are linked to targets",
                  "Attendance and exclusions are addressed"):
         page.get_by_label(item).check()
     _radio(page, "RAG rating", "Green: approve")
     page.get_by_role("button", name="Save quality assurance").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("Approved")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.goto(f"{live_server.url}/peps/tracker/")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.goto(f"{live_server.url}/peps/child/{journey['child'].pk}/")
     expect(page.get_by_test_id("child-peps")).to_contain_text("Approved")
-    _check(page, check_a11y)
+    check_a11y(page)
 
     # --- The PDF downloads and carries the new target.
     page.goto(detail)
@@ -276,24 +270,24 @@ def test_vsh_reopens_an_approved_pep_and_dt_delegates(page, live_server, sign_in
     page.goto(f"{live_server.url}/peps/{pep.pk}/")
     page.get_by_role("link", name="Reopen this PEP").click()
     _loaded(page, "Reopen this PEP")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_role("button", name="Reopen PEP").click()
     expect(page.get_by_role("link", name="Enter why this approved PEP is being reopened")).to_be_visible()
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_label("Why is this approved PEP being reopened?").fill("The wrong school year was recorded")
     page.get_by_role("button", name="Reopen PEP").click()
     expect(page.get_by_test_id("pep-status")).to_have_text("In progress")
-    _check(page, check_a11y)
+    check_a11y(page)
 
     # The DT lets a colleague complete the child's views.
     _switch(page, sign_in, dt, live_server)
     page.goto(f"{live_server.url}/peps/{pep.pk}/")
     expect(page.get_by_role("button", name="Submit the PEP")).to_be_visible()
     page.goto(f"{live_server.url}/peps/colleagues/")
-    _check(page, check_a11y)
+    check_a11y(page)
     page.get_by_label("Colleague's email address").fill(colleague.email)
     page.get_by_label("Child", exact=True).select_option(label="Robin Example")
     page.get_by_label("Child's views and carer's views").check()
     page.get_by_role("button", name="Add colleague").click()
     expect(page.locator("table")).to_contain_text(str(colleague))
-    _check(page, check_a11y)
+    check_a11y(page)

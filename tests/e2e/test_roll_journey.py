@@ -17,17 +17,6 @@ from tests.roll.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def check_a11y(check_a11y):
-    """Check once the page and its stylesheet have loaded (axe measures target sizes from the styled page)."""
-
-    def check(page):
-        page.wait_for_load_state("load")
-        check_a11y(page)
-
-    return check
-
-
 def test_caseworker_filters_the_roll_and_opens_a_timeline(page, live_server, sign_in, check_a11y, caseworker):
     school = SchoolFactory(name="Hawthorn Academy")
     target = ChildFactory(legal_first_name="Nova", legal_last_name="Quinton", cohort=Child.Cohort.CLA,
