@@ -25,51 +25,49 @@ def _children(ids):
     return {c.pk: c for c in Child.objects.filter(pk__in=list(ids)).only("pk", "current_school_id")}
 
 
-def _term_rates(on: date):
+def _child(pk: int):
+    """A child as an alert's subject, which needs only its type and key."""
     from roll.models import Child
 
-    from .selectors import term_counts_by_child
-
-    term = current_term(on)
-    counts = term_counts_by_child(on)
-    on_roll = set(Child.objects.on_roll(on).filter(pk__in=list(counts)).values_list("pk", flat=True))
-    return term, {k: v for k, v in counts.items() if k in on_roll}
+    return Child(pk=pk)
 
 
-def _pct(c) -> Decimal:
-    return (Decimal(c["attended"]) * HUNDRED / c["possible"]).quantize(Decimal("0.1"))
+def _term_hits(name: str):
+    """(term, [(child_id, school_id, possible, attended)]) for the children on the roll this term whose attendance
+    so far meets the named threshold filter: one query on TermAttendance."""
+    from .selectors import term_attendance_rows, threshold_filters
+
+    on = timezone.localdate()
+    rows = term_attendance_rows(on).filter(threshold_filters()[name]).values_list(
+        "child_id", "child__current_school_id", "possible", "attended")
+    return current_term(on), rows
 
 
-def below_threshold_findings(on: date | None = None):
-    on = on or timezone.localdate()
+def _pct(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * HUNDRED / whole).quantize(Decimal("0.1"))
+
+
+def below_threshold_findings():
     threshold = Authority.current().attendance_threshold
-    term, rates = _term_rates(on)
-    hits = {cid: c for cid, c in rates.items() if c["attended"] * HUNDRED < threshold * c["possible"]}
-    children = _children(hits)
-    for cid, c in hits.items():
-        child = children[cid]
-        yield Finding(subject=child, child_id=cid, since=term.start, school_id=child.current_school_id,
-                      detail=f"Attendance {_pct(c)}% this term (target {threshold:g}%)")
+    term, rows = _term_hits("below_threshold")
+    for cid, school_id, possible, attended in rows:
+        yield Finding(subject=_child(cid), child_id=cid, since=term.start, school_id=school_id,
+                      detail=f"Attendance {_pct(attended, possible)}% this term (target {threshold:g}%)")
 
 
-def _absence_findings(threshold: Decimal, label: str, on: date | None):
-    on = on or timezone.localdate()
-    term, rates = _term_rates(on)
-    hits = {cid: c for cid, c in rates.items() if c["missed"] * HUNDRED >= threshold * c["possible"]}
-    children = _children(hits)
-    for cid, c in hits.items():
-        child = children[cid]
-        missed = (Decimal(c["missed"]) * HUNDRED / c["possible"]).quantize(Decimal("0.1"))
-        yield Finding(subject=child, child_id=cid, since=term.start, school_id=child.current_school_id,
-                      detail=f"{label}: {missed}% of sessions missed this term")
+def _absence_findings(name: str, label: str):
+    term, rows = _term_hits(name)
+    for cid, school_id, possible, attended in rows:
+        yield Finding(subject=_child(cid), child_id=cid, since=term.start, school_id=school_id,
+                      detail=f"{label}: {_pct(possible - attended, possible)}% of sessions missed this term")
 
 
-def persistent_absence_findings(on: date | None = None):
-    return _absence_findings(Authority.current().persistent_absence_threshold, "Persistent absence", on)
+def persistent_absence_findings():
+    return _absence_findings("persistent_absence", "Persistent absence")
 
 
-def severe_absence_findings(on: date | None = None):
-    return _absence_findings(Authority.current().severe_absence_threshold, "Severe absence", on)
+def severe_absence_findings():
+    return _absence_findings("severe_absence", "Severe absence")
 
 
 def no_marks_findings(on: date | None = None):

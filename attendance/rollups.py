@@ -212,7 +212,7 @@ def term_totals_refresh(child_ids: Iterable[int] | None = None, *, from_table: s
 
     from .models import TermAttendance
 
-    term, first, last = term_weeks(on or timezone.localdate())  # the same weeks as selectors.term_rollup_queryset
+    term, first, last = term_weeks(on or timezone.localdate())  # the weeks this term's rates count
     lo, hi = first.isoformat(), last.isoformat()
     table = TermAttendance._meta.db_table
     weekly = WeeklyAttendance._meta.db_table

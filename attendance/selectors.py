@@ -23,9 +23,10 @@ from .models import (
     ImportBatch,
     PartTimeTimetable,
     SessionMark,
+    TermAttendance,
     WeeklyAttendance,
 )
-from .schooldays import current_term, monday, school_year, term_weeks
+from .schooldays import current_term, monday, school_year
 
 HUNDRED = Decimal(100)
 
@@ -192,10 +193,28 @@ def marks_calendar(child, start: date, end: date) -> list[dict]:
     return weeks
 
 
-def term_rollup_queryset(on: date | None = None):
-    """WeeklyAttendance rows for the weeks of the current term (Mondays from the term's first week)."""
-    _term, first, last = term_weeks(on or timezone.localdate())
-    return WeeklyAttendance.objects.filter(week_start__gte=first, week_start__lte=last)
+def term_attendance_rows(on: date | None = None):
+    """This term's TermAttendance rows with sessions possible, for the children on the roll on `on` (today).
+
+    One narrow row per child, kept current by every rollup write, so whole-roll figures are one query. `on` must
+    fall in the current term: the table holds no other.
+    """
+    from roll.models import Child
+
+    on = on or timezone.localdate()
+    return TermAttendance.objects.filter(term_start=current_term(on).start, possible__gt=0,
+                                         child__in=Child.objects.on_roll(on))
+
+
+def threshold_filters(authority: Authority | None = None) -> dict[str, Q]:
+    """Below target, persistent and severe absence as filters on TermAttendance's attended percentage (missing t%
+    or more of sessions is attending 100 - t% or less)."""
+    authority = authority or Authority.current()
+    return {
+        "below_threshold": Q(pct__lt=float(authority.attendance_threshold)),
+        "persistent_absence": Q(pct__lte=float(HUNDRED - authority.persistent_absence_threshold)),
+        "severe_absence": Q(pct__lte=float(HUNDRED - authority.severe_absence_threshold)),
+    }
 
 
 def annotate_term_attendance(queryset, on: date | None = None):
@@ -215,17 +234,6 @@ def filter_below_threshold(queryset, on: date | None = None):
     """Children annotated by annotate_term_attendance whose term attendance is below the authority threshold."""
     threshold = Authority.current().attendance_threshold
     return queryset.filter(term_attendance_pct__lt=float(threshold))
-
-
-def term_counts_by_child(on: date | None = None) -> dict[int, dict[str, int]]:
-    """{child_id: {possible, attended, missed}} over the current term, from the rollups (one query)."""
-    rows = term_rollup_queryset(on).values("child_id").annotate(
-        possible_s=Coalesce(Sum("possible"), 0),
-        attended_s=Coalesce(Sum(F("present") + F("approved")), 0),
-        missed_s=Coalesce(Sum(F("authorised") + F("unauthorised")), 0),
-    ).filter(possible_s__gt=0)
-    return {r["child_id"]: {"possible": r["possible_s"], "attended": r["attended_s"], "missed": r["missed_s"]}
-            for r in rows}
 
 
 def pep_attendance_figures(child, on: date | None = None) -> dict:
@@ -271,32 +279,47 @@ def import_batches(*, user, limit: int = 10):
 
 
 def term_overview(*, user, on: date | None = None) -> dict:
-    """Whole-roll (or the user's children) attendance this term from the rollups, for dashboards: one query.
-
-    Returns children with data, overall attendance %, and how many are below target, persistently or severely
-    absent. Aggregates only, so viewers may see it.
+    """This term's attendance across the roll (or the user's children) for dashboards, in one query: children with
+    sessions this term, their sessions possible and attended, the overall attendance %, and how many are below
+    target, persistently or severely absent. Aggregates only, so viewers see the whole roll's.
     """
     from roll.models import Child
     from vschool.accounts.roles import Role, role_names
 
     authority = Authority.current()
-    qs = term_rollup_queryset(on)
+    qs = term_attendance_rows(on)
     if Role.VIEWER not in role_names(user):
         qs = qs.filter(child__in=Child.objects.visible_to(user))
-    per_child = qs.values("child_id").annotate(
-        p=Coalesce(Sum("possible"), 0), a=Coalesce(Sum(F("present") + F("approved")), 0),
-    ).filter(p__gt=0)
-    out = {"children": 0, "possible": 0, "attended": 0, "below_threshold": 0, "persistent_absence": 0,
-           "severe_absence": 0}
-    for row in per_child:
-        p, a = row["p"], row["a"]
-        missed = p - a
-        out["children"] += 1
-        out["possible"] += p
-        out["attended"] += a
-        out["below_threshold"] += a * HUNDRED < authority.attendance_threshold * p
-        out["persistent_absence"] += missed * HUNDRED >= authority.persistent_absence_threshold * p
-        out["severe_absence"] += missed * HUNDRED >= authority.severe_absence_threshold * p
+    out = qs.aggregate(
+        children=Count("pk"), possible=Coalesce(Sum("possible"), 0), attended=Coalesce(Sum("attended"), 0),
+        **{name: Count("pk", filter=q) for name, q in threshold_filters(authority).items()},
+    )
     out["pct"] = (Decimal(out["attended"]) * HUNDRED / out["possible"]).quantize(Decimal("0.1")) \
         if out["possible"] else None
+    out["term"] = current_term(on or timezone.localdate())
+    out["threshold"] = authority.attendance_threshold
     return out
+
+
+def exclusions_overview(*, user, on: date | None = None) -> dict:
+    """This school year's suspensions and permanent exclusions, and part-time timetables in force on `on` (today),
+    across the roll or the user's children, for dashboards: two queries."""
+    from roll.models import Child
+    from vschool.accounts.roles import Role, role_names
+
+    on = on or timezone.localdate()
+    start, end = school_year(on)
+    exclusions = Exclusion.objects.filter(start__gte=start, start__lte=end)
+    timetables = PartTimeTimetable.objects.filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
+    if Role.VIEWER not in role_names(user):
+        visible = Child.objects.visible_to(user)
+        exclusions, timetables = exclusions.filter(child__in=visible), timetables.filter(child__in=visible)
+    suspension = Q(kind=Exclusion.Kind.SUSPENSION)
+    out = exclusions.aggregate(
+        suspensions=Count("pk", filter=suspension),
+        children_suspended=Count("child_id", filter=suspension, distinct=True),
+        permanent=Count("pk", filter=Q(kind=Exclusion.Kind.PERMANENT)),
+    )
+    out["part_time_timetables"] = timetables.count()
+    return out
+

@@ -28,9 +28,19 @@ def week_days():
 
 
 @contextmanager
+def _at_the_end_of_the_term_before(today: date):
+    """For as long as the block runs the clock reads noon on the last day of the term before today's; yields it."""
+    from django.utils import timezone
+
+    end = current_term(current_term(today).start - timedelta(days=1)).end
+    with time_machine.travel(timezone.make_aware(datetime.combine(end, time(12))), tick=True):
+        yield end
+
+
+@contextmanager
 def a_week_this_term():
     """The most recent complete school week inside the current term. In a term's first week there is none yet, so
-    for as long as the block runs the clock reads the last day of the term before, and the week is that term's."""
+    the block runs at the end of the term before (see _at_the_end_of_the_term_before), and the week is that term's."""
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -38,11 +48,31 @@ def a_week_this_term():
     if days[0] >= current_term(today).start:
         yield days
         return
-    term_end = current_term(current_term(today).start - timedelta(days=1)).end
-    with time_machine.travel(timezone.make_aware(datetime.combine(term_end, time(12))), tick=True):
-        days = recent_school_week(term_end)
-        assert days[0] >= current_term(term_end).start
+    with _at_the_end_of_the_term_before(today) as end:
+        days = recent_school_week(end)
+        assert days[0] >= current_term(end).start
         yield days
+
+
+@contextmanager
+def a_term_underway(school_days: int = 20):
+    """Runs the block on a day with at least `school_days` school days of its term (and so of its school year)
+    behind it: today when it has them, else the last day of the term before. Yields that day."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    if len(school_days_in_range(current_term(today).start, today - timedelta(days=1))) >= school_days:
+        yield today
+        return
+    with _at_the_end_of_the_term_before(today) as end:
+        yield end
+
+
+@pytest.fixture
+def term_underway(db):
+    """Tests that look back a few weeks within this term or school year run on a day that has them."""
+    with a_term_underway():
+        yield
 
 
 @pytest.fixture

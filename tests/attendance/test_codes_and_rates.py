@@ -90,16 +90,16 @@ def test_summary_counts_every_category(child, week_days):
     assert s.pct == Decimal("66.7")
 
 
-def test_manual_week_updates_rollup_and_roll_annotation(child, week_days, caseworker):
-    marks = {(d, s): "/" if s == "AM" else "\\" for d in week_days for s in ("AM", "PM")}
-    marks[(week_days[0], "AM")] = "N"
+def test_manual_week_updates_rollup_and_roll_annotation(child, term_week_days, caseworker):
+    marks = {(d, s): "/" if s == "AM" else "\\" for d in term_week_days for s in ("AM", "PM")}
+    marks[(term_week_days[0], "AM")] = "N"
     marks_record_week(actor=caseworker, child=child, marks=marks)
     row = WeeklyAttendance.objects.get(child=child)
     assert (row.possible, row.present, row.unauthorised) == (10, 9, 1)
-    annotated = annotate_term_attendance(Child.objects.filter(pk=child.pk), on=week_days[-1] + timedelta(days=1))
+    annotated = annotate_term_attendance(Child.objects.filter(pk=child.pk), on=term_week_days[-1] + timedelta(days=1))
     assert annotated.get().term_attendance_pct == Decimal("90")
     # Changing a mark changes the rollup.
-    marks_record_week(actor=caseworker, child=child, marks={(week_days[0], "AM"): "/"})
+    marks_record_week(actor=caseworker, child=child, marks={(term_week_days[0], "AM"): "/"})
     row.refresh_from_db()
     assert (row.present, row.unauthorised) == (10, 0)
 
@@ -128,15 +128,31 @@ def test_weekly_return_feeds_rollup_and_rate(child, week_days, caseworker):
         weekly_return_save(actor=caseworker, child=child, week_start=week_days[0], possible=4, attended=5)
 
 
-def test_term_overview_counts_children_against_thresholds(child, week_days, caseworker, viewer):
-    from attendance.selectors import term_overview
+def test_term_overview_counts_children_on_the_roll_against_thresholds(child, school, term_week_days, caseworker,
+                                                                      viewer, dt):
+    """The dashboard figures: one query on this term's totals, with the threshold edges and the roll's bounds."""
+    from django.utils import timezone
 
-    marks = {(d, s): "/" for d in week_days for s in ("AM", "PM")}
-    marks[(week_days[0], "AM")] = "N"
-    marks_record_week(actor=caseworker, child=child, marks=marks)
-    on = week_days[-1] + timedelta(days=1)
+    from attendance.selectors import term_overview
+    from tests.roll.factories import ChildFactory
+
+    def week(c, missed):
+        marks = {(d, s): "/" for d in term_week_days for s in ("AM", "PM")}
+        for d, s in missed:
+            marks[(d, s)] = "N"
+        marks_record_week(actor=caseworker, child=c, marks=marks)
+
+    half = [(d, s) for d in term_week_days for s in ("AM",)]  # 5 of 10 sessions missed: exactly 50%
+    week(child, [(term_week_days[0], "AM")])  # exactly 90%: below target and persistently absent
+    week(ChildFactory(current_school=school), [])  # 100%
+    week(ChildFactory(current_school=school), half)
+    left = ChildFactory(current_school=school)
+    week(left, half)
+    left.on_roll_until = timezone.localdate() - timedelta(days=1)
+    left.save()
     for user in (caseworker, viewer):
-        out = term_overview(user=user, on=on)
-        assert (out["children"], out["below_threshold"], out["persistent_absence"], out["severe_absence"]) == (
-            1, 1, 1, 0)
-        assert out["pct"] == Decimal("90.0")
+        out = term_overview(user=user)
+        assert (out["children"], out["possible"], out["attended"]) == (3, 30, 24), user
+        assert (out["below_threshold"], out["persistent_absence"], out["severe_absence"]) == (2, 2, 1)
+        assert out["pct"] == Decimal("80.0")
+    assert term_overview(user=dt)["children"] == 0  # a teacher sees only their own pupils

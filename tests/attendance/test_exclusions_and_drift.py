@@ -12,7 +12,7 @@ from attendance.schooldays import add_school_days, school_days_in_range
 from attendance.services import exclusion_record, part_time_timetable_record, suspension_days_in_year
 from vschool.alerts.models import Alert
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("term_underway")]
 
 
 def _school_day_this_year():
@@ -134,8 +134,7 @@ def test_overdue_part_time_review_raises_and_resolves_when_ended(child, casework
 def test_no_marks_raises_for_enrolled_school_age_child_and_clears_with_a_mark(child):
     _scan("attendance.no_marks")
     assert _open("attendance.no_marks").filter(child=child).exists()
-    today = timezone.localdate()
-    day = school_days_in_range(today - timedelta(days=10), today)[-1]
+    day = add_school_days(timezone.localdate(), -1)  # the last school day before today
     SessionMark.objects.create(child=child, date=day, session="AM", code="/", recorded_at=timezone.now())
     _scan("attendance.no_marks")
     assert not _open("attendance.no_marks").exists()

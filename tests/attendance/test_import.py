@@ -128,11 +128,12 @@ def test_command_exits_1_on_a_file_error(tmp_path):
 
 
 
-def test_an_import_that_changes_marks_rescans_attendance_drift(child, week_days, django_capture_on_commit_callbacks):
+def test_an_import_that_changes_marks_rescans_attendance_drift(child, term_week_days,
+                                                               django_capture_on_commit_callbacks):
     from vschool.alerts.models import Alert
 
     lines = ["child_id,urn,date,session,code"] + [
-        f"C000001,123456,{d.isoformat()},{s},N" for d in week_days for s in ("AM", "PM")
+        f"C000001,123456,{d.isoformat()},{s},N" for d in term_week_days for s in ("AM", "PM")
     ]
     with django_capture_on_commit_callbacks(execute=True):
         run("\n".join(lines) + "\n")

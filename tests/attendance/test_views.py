@@ -43,10 +43,10 @@ def test_other_dt_and_viewer_get_404(client, child, make_user, viewer, week_days
         assert client.get(reverse("attendance:week", args=[child.pk, week_days[0].isoformat()])).status_code == 404
 
 
-def test_child_tab_renders_chart_and_is_access_logged(client, child, caseworker, week_days):
+def test_child_tab_renders_chart_and_is_access_logged(client, child, caseworker, term_week_days):
     client.force_login(caseworker)
-    url = reverse("attendance:week", args=[child.pk, week_days[0].isoformat()])
-    client.post(url, {f"mark-{d.isoformat()}-{s}": "/" if s == "AM" else "\\" for d in week_days for s in ("AM", "PM")})
+    url = reverse("attendance:week", args=[child.pk, term_week_days[0].isoformat()])
+    client.post(url, {f"mark-{d.isoformat()}-{s}": "/" if s == "AM" else "\\" for d in term_week_days for s in ("AM", "PM")})
     response = client.get(reverse("attendance:child_attendance", args=[child.pk]))
     html = response.content.decode()
     assert response.status_code == 200

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -118,5 +119,55 @@ def test_dashboard_queries_do_not_grow(client, vsh, n, django_assert_max_num_que
         _alert(k, rule=f"rule.{k.pk % 7}", severity=["high", "low"][k.pk % 2])
     client.force_login(vsh)
     client.get(reverse("dashboard:home"))  # warm the calendar cache
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(14):
         client.get(reverse("dashboard:home"))
+
+
+@pytest.fixture
+def attendance_roll(roll, caseworker):
+    """Two of the roll's children with a week of marks this term (90% and 100%), one suspended this school year and
+    on a part-time timetable; a child who has left the roll, with marks, counts for nothing."""
+    from attendance.services import exclusion_record, marks_record_week, part_time_timetable_record
+    from tests.attendance.conftest import a_week_this_term
+
+    with a_week_this_term() as days:
+        marks = {(d, s): "/" for d in days for s in ("AM", "PM")}
+        marks_record_week(actor=caseworker, child=roll[1], marks={**marks, (days[0], "AM"): "N"})
+        marks_record_week(actor=caseworker, child=roll[3], marks=marks)
+        exclusion_record(actor=caseworker, child=roll[1], kind="suspension", start=days[1], days=1, reason="PD")
+        part_time_timetable_record(actor=caseworker, child=roll[1], hours_per_week=15, reason="Reintegration",
+                                   agreed_by="Carer and social worker", start=days[0])
+        yield roll
+
+
+def test_staff_dashboard_shows_this_terms_attendance_and_the_years_exclusions(client, vsh, attendance_roll):
+    client.force_login(vsh)
+    r = client.get(reverse("dashboard:home"))
+    body = r.content.decode()
+    attendance = r.context["attendance"]
+    assert (attendance["children"], attendance["pct"], attendance["below_threshold"],
+            attendance["persistent_absence"], attendance["severe_absence"]) == (2, Decimal("95.0"), 1, 1, 0)
+    assert r.context["exclusions"] == {"suspensions": 1, "children_suspended": 1, "permanent": 0,
+                                       "part_time_timetables": 1}
+    assert 'data-testid="attendance-pct">95.0%' in body
+    assert "/children/?attendance_low=true" in body and "Below the 95% target" in body
+    assert "/alerts/?rule=attendance.persistent_absence" in body
+
+
+def test_viewer_sees_attendance_figures_suppressed(client, viewer, attendance_roll):
+    client.force_login(viewer)
+    body = client.get(reverse("dashboard:home")).content.decode()
+    assert 'data-testid="attendance-pct">95.0%' in body
+    assert 'data-testid="attendance-below">fewer than 6' in body and 'data-testid="suspensions">fewer than 6' in body
+    assert "attendance_low" not in body
+
+
+def test_dt_sees_only_their_pupils_attendance(client, dt, attendance_roll):
+    school = SchoolFactory()
+    SchoolStaffFactory(school=school, user=dt, start=date(2020, 1, 1))
+    EnrolmentFactory(child=attendance_roll[3], school=school)
+    client.force_login(dt)
+    r = client.get(reverse("dashboard:home"))
+    assert (r.context["attendance"]["children"], r.context["attendance"]["pct"]) == (1, Decimal("100.0"))
+    assert r.context["exclusions"]["suspensions"] == 0
+    assert "Attendance so far this term" in r.content.decode()

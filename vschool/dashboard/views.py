@@ -20,6 +20,7 @@ def _url(name: str, query: str = "") -> str | None:
 def home(request):
     """VSH and VS staff: headline figures with links; viewer: the same figures only (small counts suppressed);
     designated teacher, social worker and finance: their own starting points."""
+    from attendance.selectors import exclusions_overview, term_overview
     from roll.models import Child
     from vschool.alerts.selectors import open_alert_counts
 
@@ -50,5 +51,9 @@ def home(request):
         context["my_children"] = Child.objects.visible_to(user).on_roll(today).count()
         context["alerts"] = open_alert_counts(user=user)
         context["is_dt"] = Role.DESIGNATED_TEACHER in roles
+    if staff or viewer or roles & {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}:
+        context["attendance"] = term_overview(user=user, on=today)
+        context["exclusions"] = exclusions_overview(user=user, on=today)
+        context["links"]["below_target"] = _url("roll:child_list", "attendance_low=true")
     context["is_finance"] = Role.FINANCE in roles
     return render(request, "dashboard/home.html", context)
