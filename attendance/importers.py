@@ -30,7 +30,7 @@ from .rollups import (
     rollups_recompute,
     rollups_recompute_from_table_pg,
 )
-from .schooldays import school_days_in_range
+from .schooldays import monday, school_days_in_range
 
 # Current codes came into force on 19 August 2024; older marks need the historic mapping, not this import.
 EARLIEST_DATE = date(2024, 8, 19)
@@ -484,8 +484,9 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             _word_copy_errors(cursor, columns, ncols, dups, validator, result)
         lap("validate")
 
-        if result.valid_rows:
-            ensure_month_partitions(first, last)
+        if not result.valid_rows:
+            return
+        ensure_month_partitions(first, last)
         affected = _merge_copy(cursor, batch, result, "r.ok" if not dups else VALID_NOT_DUPLICATE, first, last)
         lap("merge")
         if result.inserted or result.updated:
@@ -537,10 +538,9 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str, first: date, la
     # Every week that holds a mark has its rollup row (ADR 0001), so when no rollup row falls in the weeks the file
     # spans (one range scan of the week index says so), every row is a new mark and nothing needs probing: loading
     # a term nobody has marks for yet, or the first file of a week.
-    cursor.execute("""
-        SELECT EXISTS (SELECT 1 FROM attendance_weeklyattendance w, (SELECT min(week_start) AS lo,
-                       max(week_start) AS hi FROM att_weeks) a WHERE w.week_start BETWEEN a.lo AND a.hi)
-    """)
+    # (The weeks as constants, so the check is a range probe of the week index rather than a scan of the table.)
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM attendance_weeklyattendance WHERE week_start BETWEEN %s AND %s)",
+                   [monday(first), monday(last)])
     overlap = cursor.fetchone()[0]
     if not overlap:
         # Every valid row is a new mark, and att_weeks already holds what the weekly counts gain.
