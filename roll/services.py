@@ -219,48 +219,27 @@ def _notify_school_of_child(*, child: Child, school: School, joining: bool = Tru
 
 def pep_start_alert_raise(*, child: Child, since: date | None = None):
     """Raise (once) an alert for the caseworker to check that the child's PEP has started."""
-    from django.contrib.contenttypes.models import ContentType
-
     from vschool.alerts.models import Alert
+    from vschool.alerts.services import alert_raise
     from vschool.calendar.services import add_working_days
 
     since = since or timezone.localdate()
-    ct = ContentType.objects.get_for_model(Child)
-    existing = Alert.objects.filter(rule_code=PEP_START_RULE, subject_type=ct, subject_id=str(child.pk),
-                                    resolved_at__isnull=True).first()
-    if existing:
-        return existing
-    return Alert.objects.create(
-        rule_code=PEP_START_RULE,
-        title="Check the PEP has started for a child who has joined",
-        severity=Alert.Severity.MEDIUM,
-        detail="Joined recently: check the PEP has started",
-        child=child,
-        school=child.current_school,
-        subject_type=ct,
-        subject_id=str(child.pk),
-        since=since,
-        due_at=add_working_days(since, 10),
-        assignee=child.caseworker,
-    )
+    return alert_raise(rule_code=PEP_START_RULE, subject=child, child=child,
+                       title="Check the PEP has started for a child who has joined", severity=Alert.Severity.MEDIUM,
+                       detail="Joined recently: check the PEP has started", since=since,
+                       due_at=add_working_days(since, 10))
 
 
 def ks4_move_alert_raise(*, child: Child, subject, on: date, what: str):
     """A school or care move in Years 10–11 is raised with the caseworker (DOMAIN: KS4_MOVE, on the event)."""
-    from django.contrib.contenttypes.models import ContentType
-
     from vschool.alerts.models import Alert
+    from vschool.alerts.services import alert_raise
 
     if year_group(child.date_of_birth, on) not in (10, 11):
         return None
-    ct = ContentType.objects.get_for_model(type(subject))
-    alert, _created = Alert.objects.get_or_create(
-        rule_code=KS4_MOVE_RULE, subject_type=ct, subject_id=str(subject.pk), resolved_at=None,
-        defaults={"title": f"{what} in Key Stage 4", "severity": Alert.Severity.HIGH, "child": child,
-                  "school": child.current_school, "since": on, "assignee": child.caseworker,
-                  "detail": f"{what} in Year 10 or 11: check the impact on exams and agree support"},
-    )
-    return alert
+    return alert_raise(rule_code=KS4_MOVE_RULE, subject=subject, child=child, title=f"{what} in Key Stage 4",
+                       severity=Alert.Severity.HIGH, since=on,
+                       detail=f"{what} in Year 10 or 11: check the impact on exams and agree support")
 
 
 def _clean_upn(upn: str) -> tuple[str, bool]:

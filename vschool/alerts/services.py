@@ -222,6 +222,19 @@ def scan_drift(*, codes: Iterable[str] | None = None) -> dict[str, dict]:
     return report
 
 
+def alert_raise(*, rule_code: str, subject, child, title: str, severity: str, detail: str, since: date,
+                due_at: date | None = None) -> Alert:
+    """Raise an alert on an event, as the rule's scan would: once per rule and subject while it is open (the open
+    one is returned as it is), assigned to the child's caseworker."""
+    alert, _created = Alert.objects.get_or_create(
+        rule_code=rule_code, subject_type=ContentType.objects.get_for_model(type(subject)),
+        subject_id=str(subject.pk), resolved_at=None,
+        defaults={"title": title, "severity": severity, "detail": detail, "child": child,
+                  "school": child.current_school, "since": since, "due_at": due_at, "assignee": child.caseworker},
+    )
+    return alert
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # People's actions (each checks the rule and that the alert is in the actor's inbox)
 
