@@ -30,7 +30,7 @@ from .rollups import (
     rollups_recompute,
     rollups_recompute_from_table_pg,
 )
-from .schooldays import monday, school_days_in_range
+from .schooldays import monday, school_calendars, school_days_in_range
 
 # Current codes came into force on 19 August 2024; older marks need the historic mapping, not this import.
 EARLIEST_DATE = date(2024, 8, 19)
@@ -119,10 +119,18 @@ class RowValidator:
 
     def __init__(self, today: date | None = None):
         self.today = today or timezone.localdate()
-        self.school_days = set(school_days_in_range(EARLIEST_DATE, self.today))
+        # A school that follows a calendar of its own (an out-of-area school, an academy) is checked against it.
+        self.calendars = school_calendars()
+        self._school_days: dict[int | None, set[date]] = {}
         self.children_by_id: dict[str, int] = {}
         self.children_by_upn: dict[str, list[int]] = defaultdict(list)
         self.schools: dict[str, int] = {}
+
+    def school_days(self, calendar: int | None = None) -> set[date]:
+        """The school days on which marks may be recorded, in the authority's calendar or the one given."""
+        if calendar not in self._school_days:
+            self._school_days[calendar] = set(school_days_in_range(EARLIEST_DATE, self.today, calendar=calendar))
+        return self._school_days[calendar]
 
     def load(self, rows: list[dict]) -> None:
         from roll.models import Child, School
@@ -174,8 +182,9 @@ class RowValidator:
             errors.append(f"Date {day:%-d %B %Y} is in the future")
         elif day < EARLIEST_DATE:
             errors.append(f"Date {day:%-d %B %Y} is before the current attendance codes (19 August 2024)")
-        elif day not in self.school_days:
-            errors.append(f"{day:%A %-d %B %Y} is not a school day")
+        elif day not in self.school_days(self.calendars.get(school_id)):
+            at = " at that school" if school_id in self.calendars else ""
+            errors.append(f"{day:%A %-d %B %Y} is not a school day{at}")
         session = (raw.get("session") or "").strip().upper()
         if session not in ("AM", "PM"):
             errors.append(f"Session {raw.get('session', '')!r} must be AM or PM")
@@ -378,8 +387,8 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         # cached keeps them probes rather than full scans when the file is small beside the tables.
         cursor.execute("SET LOCAL random_page_cost = 1.1")
         # ON COMMIT DROP tables outlive an import nested in a longer transaction: start clean.
-        cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_codes, att_rows, att_weeks, att_dups, "
-                       "att_merge, att_affected")
+        cursor.execute("DROP TABLE IF EXISTS att_stage, att_days, att_school_cal, att_codes, att_rows, att_weeks, "
+                       "att_dups, att_merge, att_affected")
         cursor.execute(
             "CREATE TEMP TABLE att_stage (line_no bigint GENERATED ALWAYS AS IDENTITY (START WITH 2), "
             + ", ".join(f"{c} text" for c in cols) + ") ON COMMIT DROP"
@@ -403,11 +412,21 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
         validator = RowValidator()
         # Lookup tables keyed by the text as written, so the join needs no parsing: both date formats and both
         # cases of each code map to their value (and each code to the weekly count it falls in).
-        cursor.execute("CREATE TEMP TABLE att_days (txt text PRIMARY KEY, d date NOT NULL) ON COMMIT DROP")
-        with raw.copy("COPY att_days (txt, d) FROM STDIN") as copy:
-            for day in sorted(validator.school_days):
-                copy.write_row((day.isoformat(), day))
-                copy.write_row((day.strftime("%d/%m/%Y"), day))
+        # Calendar 0 is the authority's; a school with a calendar of its own is looked up in att_school_cal.
+        cursor.execute("CREATE TEMP TABLE att_days (cal bigint NOT NULL, txt text NOT NULL, d date NOT NULL, "
+                       "PRIMARY KEY (cal, txt)) ON COMMIT DROP")
+        own_calendars = validator.calendars if "urn" in columns else {}
+        with raw.copy("COPY att_days (cal, txt, d) FROM STDIN") as copy:
+            for calendar in (None, *sorted(set(own_calendars.values()))):
+                for day in sorted(validator.school_days(calendar)):
+                    copy.write_row((calendar or 0, day.isoformat(), day))
+                    copy.write_row((calendar or 0, day.strftime("%d/%m/%Y"), day))
+        if own_calendars:
+            cursor.execute("CREATE TEMP TABLE att_school_cal (school_id bigint PRIMARY KEY, cal bigint NOT NULL) "
+                           "ON COMMIT DROP")
+            with raw.copy("COPY att_school_cal (school_id, cal) FROM STDIN") as copy:
+                for row in own_calendars.items():
+                    copy.write_row(row)
         cursor.execute("CREATE TEMP TABLE att_codes (txt text PRIMARY KEY, code text NOT NULL, field text NOT NULL) "
                        "ON COMMIT DROP")
         with raw.copy("COPY att_codes (txt, code, field) FROM STDIN") as copy:
@@ -440,7 +459,11 @@ def _import_copy(rest, header, columns, batch, result: ImportResult) -> None:
             joins.append(f"LEFT JOIN roll_school sc ON sc.urn = {val('urn')}")
             school_expr = "sc.id"
             school_ok = f"(sc.id IS NOT NULL OR coalesce({val('urn')}, '') = '')"
-        joins.append(f"LEFT JOIN att_days d ON d.txt = {val('date')}")
+        calendar = "0"
+        if own_calendars:
+            joins.append("LEFT JOIN att_school_cal sx ON sx.school_id = sc.id")
+            calendar = "coalesce(sx.cal, 0)"
+        joins.append(f"LEFT JOIN att_days d ON d.cal = {calendar} AND d.txt = {val('date')}")
         joins.append(f"LEFT JOIN att_codes k ON k.txt = {val('code')}")
         cursor.execute(f"""
             CREATE TEMP TABLE att_rows ON COMMIT DROP AS

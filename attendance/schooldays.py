@@ -6,14 +6,17 @@ from datetime import date, timedelta
 from vschool.calendar import services as calendar
 from vschool.calendar.services import (
     add_school_days,
+    calendar_for_school,
     is_school_day,
+    school_calendars,
     school_days_between,
     school_days_in_range,
 )
 
 __all__ = [
-    "Term", "add_school_days", "current_term", "is_school_day", "monday", "school_days_between",
-    "school_days_in_range", "school_year", "school_year_start", "term_weeks",
+    "Term", "add_school_days", "calendar_for_school", "current_term", "is_school_day", "monday",
+    "school_calendars", "school_days_between", "school_days_in_range", "school_year", "school_year_start",
+    "term_weeks",
 ]
 
 

@@ -22,6 +22,7 @@ from .models import (
 from .rollups import rollups_recompute
 from .schooldays import (
     add_school_days,
+    calendar_for_school,
     current_term,
     is_school_day,
     monday,
@@ -199,16 +200,19 @@ def exclusion_record(*, actor, child, kind: str, start: date, reason: str, days:
             })
     else:
         days = None
-    if not is_school_day(start):
+    school = school or child.current_school
+    # School days are the excluding school's: its own calendar when it has one (DOMAIN: out-of-area schools).
+    calendar = calendar_for_school(school)
+    if not is_school_day(start, calendar=calendar):
         raise ValidationError({"start": "The start date must be a school day"})
     exclusion = Exclusion(
         child=child, kind=kind, start=start, days=days, reason=reason, notes=notes, vs_consulted=vs_consulted,
-        vsh_notified=vsh_notified, sw_notified=sw_notified, school=school or child.current_school,
+        vsh_notified=vsh_notified, sw_notified=sw_notified, school=school,
     )
     if kind == Exclusion.Kind.PERMANENT or (days and days >= PROVISION_FROM_DAY):
-        exclusion.provision_from = add_school_days(start, PROVISION_FROM_DAY - 1)
+        exclusion.provision_from = add_school_days(start, PROVISION_FROM_DAY - 1, calendar=calendar)
     if kind == Exclusion.Kind.PERMANENT or suspension_days_in_term(child, start) + (days or 0) > BOARD_TERM_DAYS:
-        exclusion.board_deadline = add_school_days(start, BOARD_SCHOOL_DAYS)
+        exclusion.board_deadline = add_school_days(start, BOARD_SCHOOL_DAYS, calendar=calendar)
     exclusion.stamp(actor)
     exclusion.full_clean()
     exclusion.save()

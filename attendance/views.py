@@ -24,7 +24,7 @@ from .forms import (
     WeeklyReturnForm,
 )
 from .importers import import_attendance
-from .schooldays import current_term, monday, school_days_in_range, school_year
+from .schooldays import calendar_for_school, current_term, monday, school_days_in_range, school_year
 
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 640, 200, 10
 
@@ -114,7 +114,7 @@ def week(request, child_pk, week_start):
     if request.method == "GET":
         access_log_record(request=request, obj=child, what="attendance marks (week)", child_id=child.pk)
     days = [start + timedelta(days=i) for i in range(5)]
-    school_days = set(school_days_in_range(days[0], days[-1]))
+    school_days = set(school_days_in_range(days[0], days[-1], calendar=calendar_for_school(child.current_school_id)))
     existing = selectors.week_marks(child, start)
     errors = {}
     if request.method == "POST":

@@ -49,6 +49,24 @@ def test_recording_emails_the_vsh_without_child_details(child, caseworker, vsh, 
         assert secret not in body
 
 
+def test_deadlines_count_the_excluding_schools_own_school_days(child, school, caseworker):
+    """The sixth school day and the board's 15 school days skip the closure days of the calendar the school follows,
+    and a start on one of them is refused."""
+    from vschool.calendar.models import Closure, SchoolCalendar
+
+    start = _school_day_this_year()
+    closed = add_school_days(start, 2)
+    calendar = SchoolCalendar.objects.create(name="Out-of-area authority")
+    calendar.schools.add(school)
+    Closure.objects.create(calendar=calendar, date=closed, reason=Closure.Reason.INSET)
+    ex = exclusion_record(actor=caseworker, child=child, kind="permanent", start=start, reason="PA")
+    assert ex.provision_from == add_school_days(start, 6)  # one school day later than the authority's count
+    assert ex.board_deadline == add_school_days(start, 16)
+    with pytest.raises(ValidationError) as refused:
+        exclusion_record(actor=caseworker, child=child, kind="suspension", start=closed, days=1, reason="PD")
+    assert "must be a school day" in str(refused.value)
+
+
 def test_short_suspension_has_no_board_deadline_but_more_than_five_days_in_term_does(child, caseworker):
     start = _school_day_this_year()
     first = exclusion_record(actor=caseworker, child=child, kind="suspension", start=start, days=3, reason="PD")

@@ -225,3 +225,29 @@ def test_rollups_stay_exact_when_an_import_adds_to_a_week_entered_by_hand(child,
     assert result.inserted == 1
     row = WeeklyAttendance.objects.get(child=child)
     assert (row.possible, row.present, row.authorised, row.unauthorised) == (3, 1, 1, 1)
+
+
+@pytest.mark.parametrize("method", ["auto", "portable"])
+def test_a_school_with_its_own_calendar_is_checked_against_it(child, week_days, method):
+    """A closure day in an out-of-area school's own calendar is not a school day there, though it is for the
+    authority's schools."""
+    from tests.roll.factories import ChildFactory, SchoolFactory
+    from vschool.calendar.models import Closure, SchoolCalendar
+
+    away = SchoolFactory(urn="654321")
+    ChildFactory(la_child_id="C000002", current_school=away)
+    calendar = SchoolCalendar.objects.create(name="Out-of-area authority")
+    calendar.schools.add(away)
+    closed = week_days[2]
+    Closure.objects.create(calendar=calendar, date=closed, reason=Closure.Reason.INSET)
+    text = (
+        "child_id,urn,date,session,code\n"
+        f"C000001,123456,{closed.isoformat()},AM,/\n"
+        f"C000002,654321,{closed.isoformat()},AM,/\n"
+        f"C000002,654321,{week_days[1].isoformat()},AM,/\n"
+    )
+    result = run(text, method=method)
+    assert result.ok, result.file_error
+    assert result.errors == [(3, f"{closed:%A %-d %B %Y} is not a school day at that school")]
+    assert result.inserted == 2
+

@@ -26,6 +26,25 @@ def test_dt_enters_a_week_and_the_rate_changes(client, child, dt_of_school, week
     assert "50.0%" in page.content.decode()
 
 
+def test_the_week_grid_follows_the_schools_own_calendar(client, child, school, caseworker, week_days):
+    """A closure day in the calendar the child's school follows is not offered for marks, and a post for it saves
+    nothing."""
+    from vschool.calendar.models import Closure, SchoolCalendar
+
+    calendar = SchoolCalendar.objects.create(name="Academy trust calendar")
+    calendar.schools.add(school)
+    closed = week_days[1]
+    Closure.objects.create(calendar=calendar, date=closed, reason=Closure.Reason.INSET)
+    client.force_login(caseworker)
+    url = reverse("attendance:week", args=[child.pk, week_days[0].isoformat()])
+    html = client.get(url).content.decode()
+    assert f"{week_days[0]:%A %-d %B} morning" in html
+    assert f"{closed:%A %-d %B} morning" not in html
+    client.post(url, {f"mark-{d.isoformat()}-{s}": "/" for d in week_days for s in ("AM", "PM")})
+    assert SessionMark.objects.filter(child=child).count() == 8
+    assert not SessionMark.objects.filter(child=child, date=closed).exists()
+
+
 def test_unknown_code_is_refused_with_a_message(client, child, caseworker, week_days):
     client.force_login(caseworker)
     url = reverse("attendance:week", args=[child.pk, week_days[0].isoformat()])

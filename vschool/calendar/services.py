@@ -166,6 +166,13 @@ def calendar_for_school(school) -> int | None:
         return _rows()["schools"].get(school_id)
 
 
+def school_calendars() -> dict[int, int]:
+    """{school pk: SchoolCalendar pk} for every school that follows a calendar of its own (cached with the term
+    dates); a school not in it follows the authority's calendar."""
+    with _lock:
+        return dict(_rows()["schools"])
+
+
 def _calendar_key(calendar) -> int | None:
     if calendar is None:
         return None
