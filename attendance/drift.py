@@ -13,7 +13,14 @@ from vschool.alerts.registry import DriftRule, Finding, register
 from vschool.core.models import Authority
 
 from .models import Exclusion, PartTimeTimetable, SessionMark
-from .schooldays import add_school_days, current_term, school_days_between, school_days_in_range, school_year
+from .schooldays import (
+    add_school_days,
+    current_term,
+    school_calendars,
+    school_days_between,
+    school_days_in_range,
+    school_year,
+)
 from .services import PROVISION_FROM_DAY
 
 HUNDRED = Decimal(100)
@@ -71,13 +78,25 @@ def severe_absence_findings():
 
 
 def no_marks_findings(on: date | None = None):
-    """School-age children with a current school place and no marks for the last N school days."""
-    from roll.models import Child, Enrolment
-    from roll.services import dob_range_for_year_group
+    """School-age children with a current school place and no marks for the last N school days, counted in the
+    calendar their school follows (its own, or the authority's)."""
+    from roll.models import Child
 
     on = on or timezone.localdate()
     n = Authority.current().no_marks_alert_school_days
-    days = school_days_in_range(on - timedelta(days=7 * (n // 5 + 4)), on)
+    own = school_calendars()
+    groups = {None: ~Q(current_school_id__in=list(own))}
+    for calendar in set(own.values()):
+        groups[calendar] = Q(current_school_id__in=[school for school, c in own.items() if c == calendar])
+    for calendar, schools in groups.items():
+        yield from _no_marks(Child.objects.on_roll(on).filter(schools), on, n, calendar)
+
+
+def _no_marks(children, on: date, n: int, calendar: int | None):
+    from roll.models import Enrolment
+    from roll.services import dob_range_for_year_group
+
+    days = school_days_in_range(on - timedelta(days=7 * (n // 5 + 4)), on, calendar=calendar)
     if len(days) < n:
         return
     window_start = days[-n]
@@ -86,7 +105,7 @@ def no_marks_findings(on: date | None = None):
                                                     start__lte=window_start)
     marks = SessionMark.objects.filter(child_id=OuterRef("pk"), date__gte=window_start, date__lte=on)
     children = (
-        Child.objects.on_roll(on)
+        children
         .filter(date_of_birth__gte=dob_range_for_year_group(11, on)[0],
                 date_of_birth__lte=dob_range_for_year_group(1, on)[1])
         .filter(Exists(enrolled)).exclude(Exists(marks))

@@ -158,6 +158,23 @@ def test_no_marks_raises_for_enrolled_school_age_child_and_clears_with_a_mark(ch
     assert not _open("attendance.no_marks").exists()
 
 
+def test_no_marks_counts_the_school_days_of_the_calendar_the_school_follows(child, school):
+    """Five school days without a mark raise the alert; when the school's own calendar closes one of them, its five
+    school days reach back to the last mark and nothing is raised."""
+    from vschool.calendar.models import Closure, SchoolCalendar
+
+    today = timezone.localdate()
+    days = school_days_in_range(today - timedelta(days=40), today)
+    SessionMark.objects.create(child=child, date=days[-6], session="AM", code="/", recorded_at=timezone.now())
+    _scan("attendance.no_marks")
+    assert _open("attendance.no_marks").filter(child=child).exists()
+    calendar = SchoolCalendar.objects.create(name="Out-of-area authority")
+    calendar.schools.add(school)
+    Closure.objects.create(calendar=calendar, date=days[-2], reason=Closure.Reason.INSET)
+    _scan("attendance.no_marks")
+    assert not _open("attendance.no_marks").exists()
+
+
 def test_board_deadline_rule(child, caseworker):
     ex = exclusion_record(actor=caseworker, child=child, kind="permanent", start=_school_day_this_year(),
                           reason="PA")
