@@ -54,11 +54,12 @@ class Command(BaseCommand):
             step = time.monotonic()
             with transaction.atomic():
                 module.seed(ctx)
+            if connection.vendor == "postgresql":
+                # Statistics for the tables just filled, before the next seeder queries them (the alerts seeder
+                # scans the whole roll), rather than waiting for autovacuum, which may be off.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             ctx.say(f"  {module_name}: {time.monotonic() - step:.1f}s")
-        if connection.vendor == "postgresql":
-            # Planner statistics for the tables just filled, rather than waiting for autovacuum (which may be off).
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these usernames:")
         for username in ctx.users:
