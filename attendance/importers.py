@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import codes
-from .models import ImportBatch, MarkChange, SessionMark
+from .models import ImportBatch, MarkChange, SessionMark, WeeklyAttendance
 from .partitions import ensure_month_partitions
 from .rollups import (
     COUNT_FIELDS,
@@ -36,6 +36,7 @@ from .schooldays import monday, school_calendars, school_days_in_range
 EARLIEST_DATE = date(2024, 8, 19)
 MAX_REPORTED_ERRORS = 5000
 MARKS = SessionMark._meta.db_table
+WEEKS = WeeklyAttendance._meta.db_table
 STORED_ERRORS = 200
 
 COLUMN_ALIASES = {
@@ -556,13 +557,14 @@ def _merge_copy(cursor, batch, result: ImportResult, valid: str, first: date, la
     MarkChange each). Returns the temp table of each (child_id, week_start) written with how much each weekly count
     moved."""
     params = {"batch": batch.pk, "first": first, "last": last}
-    # Writers wait while the file merges (readers do not), so what is read below stays true until the writes.
-    cursor.execute(f"LOCK TABLE {MARKS} IN SHARE ROW EXCLUSIVE MODE")
+    # Writers wait while the file merges (readers do not), so what is read below stays true until the writes, and
+    # the weekly rows the rollups add cannot meet one another writer has just added (always marks, then weeks).
+    cursor.execute(f"LOCK TABLE {MARKS}, {WEEKS} IN SHARE ROW EXCLUSIVE MODE")
     # Every week that holds a mark has its rollup row (ADR 0001), so when no rollup row falls in the weeks the file
     # spans (one range scan of the week index says so), every row is a new mark and nothing needs probing: loading
     # a term nobody has marks for yet, or the first file of a week.
     # (The weeks as constants, so the check is a range probe of the week index rather than a scan of the table.)
-    cursor.execute("SELECT EXISTS (SELECT 1 FROM attendance_weeklyattendance WHERE week_start BETWEEN %s AND %s)",
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {WEEKS} WHERE week_start BETWEEN %s AND %s)",
                    [monday(first), monday(last)])
     overlap = cursor.fetchone()[0]
     if not overlap:

@@ -251,3 +251,20 @@ def test_a_school_with_its_own_calendar_is_checked_against_it(child, week_days, 
     assert result.errors == [(3, f"{closed:%A %-d %B %Y} is not a school day at that school")]
     assert result.inserted == 2
 
+
+
+def test_an_import_keeps_other_writers_out_of_the_marks_and_the_weeks_until_it_commits(child, week_days):
+    """The merge reads the marks and then inserts weekly rows without ON CONFLICT: both are only safe while no
+    other transaction can write marks or weekly rows, so both tables stay locked against writers (not readers)."""
+    from django.db import connection, transaction
+
+    from tests.conftest import require_or_skip
+
+    require_or_skip(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL) for the COPY import")
+    with transaction.atomic():
+        assert run(good_file(week_days)).inserted == 10
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT relation::regclass::text FROM pg_locks WHERE pid = pg_backend_pid() "
+                           "AND mode = 'ShareRowExclusiveLock'")
+            locked = {name for (name,) in cursor.fetchall()}
+    assert {SessionMark._meta.db_table, WeeklyAttendance._meta.db_table} <= locked
