@@ -168,7 +168,10 @@ def pep_create_term_peps(term, *, actor=None, on: date | None = None) -> int:
     have = PEP.objects.filter(academic_year=term.academic_year, term=term.term, is_first_pep=False).values("child_id")
     # A first PEP held this term counts as the term's PEP (configurable in DOMAIN 3.1; default yes), and a child
     # still due one gets that rather than a termly PEP (which would stop the first PEP from ever starting).
-    first = PEP.objects.filter(is_first_pep=True, created_at__date__gte=term.start, created_at__date__lte=term.end)
+    # (A first PEP started in the holiday before the term belongs to it, as pep_create_first dates it.)
+    first = PEP.objects.filter(Q(academic_year=term.academic_year, term=term.term)
+                               | Q(created_at__date__gte=term.start, created_at__date__lte=term.end),
+                               is_first_pep=True)
     children = list(_eligible_children(on).exclude(pk__in=have).exclude(pk__in=first.values("child_id"))
                     .exclude(pk__in=_due_first_pep(on).values("pk")))
     created = 0

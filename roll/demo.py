@@ -19,7 +19,7 @@ from vschool.accounts.roles import Role
 from vschool.core.models import Authority
 
 from .models import Allocation, Child, Enrolment, Inspection, LegalStatus, Placement, School, SchoolStaff
-from .services import upn_with_check_letter, year_group
+from .services import upn_is_valid, upn_with_check_letter, year_group
 
 FIRST_NAMES = ["Aisha", "Alfie", "Amelia", "Archie", "Ava", "Bella", "Charlie", "Chloe", "Daisy", "Dylan", "Ella",
                "Emily", "Ethan", "Evie", "Finley", "Freddie", "George", "Grace", "Harry", "Harper", "Isla", "Isaac",
@@ -231,7 +231,7 @@ def seed(ctx) -> None:
         else:
             upn = upn_with_check_letter(f"{la_digits}{rng.randint(1000, 7999)}{dob.year % 100 + 4:02d}"
                                         f"{rng.randint(0, 999):03d}"[:12])
-            if upn_roll > 0.97:  # a few mistyped UPNs for the data-quality warning
+            if upn_roll > 0.97 or i % 40 == 13:  # a few mistyped UPNs for the data-quality warning, always some
                 upn = ("A" if upn[0] != "A" else "B") + upn[1:]
         year = year_group(dob, ctx.today)
         plan = {
@@ -239,7 +239,7 @@ def seed(ctx) -> None:
                 la_child_id=la_child_id, legal_first_name=rng.choice(FIRST_NAMES),
                 legal_last_name=rng.choice(LAST_NAMES), preferred_name="", date_of_birth=dob,
                 sex=rng.choice([Child.Sex.MALE, Child.Sex.FEMALE]), ethnicity=rng.choice(ETHNICITIES), upn=upn,
-                upn_valid=bool(upn) and upn_roll <= 0.97, cohort=cohort, uasc=age_days > 14 * 365 and rng.random() < 0.08,
+                upn_valid=upn_is_valid(upn), cohort=cohort, uasc=age_days > 14 * 365 and rng.random() < 0.08,
                 send_status=send, send_primary_need=rng.choice(SEND_NEEDS) if send != Child.Send.NONE else "",
                 on_roll_from=on_roll_from, on_roll_until=on_roll_until,
                 leaving_reason="Returned home" if on_roll_until else "",

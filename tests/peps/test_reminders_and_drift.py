@@ -1,6 +1,6 @@
 """Reminders are sent once, on school days, without child details; drift rules find what is late."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.utils import timezone
 from peps import services
 from peps.models import PEP, ReminderSent
 from peps.reminders import send_pep_reminders
+from vschool.calendar.services import add_school_days
 
 SCHOOL_DAY = date(2026, 11, 30)  # a Monday in the autumn term
 
@@ -124,8 +125,10 @@ def test_returned_and_not_resubmitted_is_stale(submitted_pep, caseworker):
 
     services.pep_return(actor=caseworker, pep=submitted_pep, reason="Fix targets")
     assert drift.returned_stale() == []
+    # Returned ten school days ago (counted in school days: thirty calendar days can fall in a holiday).
+    returned = add_school_days(timezone.localdate(), -10)
     StatusChange.objects.filter(pep=submitted_pep, to_status="returned").update(
-        at=timezone.now() - timedelta(days=30))
+        at=timezone.make_aware(datetime.combine(returned, time(12))))
     assert [f.subject.pk for f in drift.returned_stale()] == [submitted_pep.pk]
 
 
