@@ -200,7 +200,7 @@ def exclusion_no_provision_findings(on: date | None = None):
 def part_time_review_findings(on: date | None = None):
     """Active part-time timetables past their review date, and C2 marks this term with no timetable."""
     on = on or timezone.localdate()
-    active = PartTimeTimetable.objects.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+    active = PartTimeTimetable.objects.current(on)
     for ptt in active.filter(review_due__lt=on).only("pk", "child_id", "school_id", "start", "review_due"):
         yield Finding(subject=ptt, child_id=ptt.child_id, since=ptt.review_due, due=ptt.review_due,
                       school_id=ptt.school_id, detail=f"Part-time timetable review was due {ptt.review_due:%-d %B %Y}")
@@ -222,7 +222,7 @@ def part_time_review_findings(on: date | None = None):
 def part_time_too_long_findings(on: date | None = None):
     on = on or timezone.localdate()
     limit = Authority.current().part_time_max_school_days
-    active = PartTimeTimetable.objects.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+    active = PartTimeTimetable.objects.current(on)
     for ptt in active.only("pk", "child_id", "school_id", "start"):
         running = school_days_between(ptt.start, on)
         if running > limit:

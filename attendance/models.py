@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from vschool.core.models import BaseModel
 
@@ -229,8 +230,17 @@ class Exclusion(BaseModel):
         return f"{self.get_kind_display()} from {self.start:%-d %B %Y}"
 
 
+class PartTimeTimetableQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        """Timetables in force on `on` (today): started, and not ended before it."""
+        on = on or timezone.localdate()
+        return self.filter(start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on))
+
+
 class PartTimeTimetable(BaseModel):
     """A temporary reduced timetable (marks coded C2), agreed in the PEP and reviewed at least every half term."""
+
+    objects = PartTimeTimetableQuerySet.as_manager()
 
     child = models.ForeignKey("roll.Child", on_delete=models.CASCADE, related_name="part_time_timetables")
     school = models.ForeignKey("roll.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -243,9 +253,6 @@ class PartTimeTimetable(BaseModel):
 
     class Meta:
         ordering = ["-start"]
-
-    def is_active(self, on: date) -> bool:
-        return self.start <= on and (self.end is None or self.end >= on)
 
 
 class AlternativeProvision(BaseModel):

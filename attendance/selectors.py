@@ -208,14 +208,14 @@ def term_attendance_rows(on: date | None = None):
         child__in=off_roll)
 
 
-def threshold_filters(authority: Authority | None = None) -> dict[str, Q]:
-    """Below target, persistent and severe absence as filters on TermAttendance's attended percentage (missing t%
-    or more of sessions is attending 100 - t% or less)."""
+def threshold_filters(authority: Authority | None = None, field: str = "pct") -> dict[str, Q]:
+    """Below target, persistent and severe absence as filters on an attended percentage (TermAttendance's, or the
+    roll's `term_attendance_pct`): missing t% or more of sessions is attending 100 - t% or less."""
     authority = authority or Authority.current()
     return {
-        "below_threshold": Q(pct__lt=float(authority.attendance_threshold)),
-        "persistent_absence": Q(pct__lte=float(HUNDRED - authority.persistent_absence_threshold)),
-        "severe_absence": Q(pct__lte=float(HUNDRED - authority.severe_absence_threshold)),
+        "below_threshold": Q(**{f"{field}__lt": float(authority.attendance_threshold)}),
+        "persistent_absence": Q(**{f"{field}__lte": float(HUNDRED - authority.persistent_absence_threshold)}),
+        "severe_absence": Q(**{f"{field}__lte": float(HUNDRED - authority.severe_absence_threshold)}),
     }
 
 
@@ -234,8 +234,7 @@ def annotate_term_attendance(queryset, on: date | None = None):
 
 def filter_below_threshold(queryset, on: date | None = None):
     """Children annotated by annotate_term_attendance whose term attendance is below the authority threshold."""
-    threshold = Authority.current().attendance_threshold
-    return queryset.filter(term_attendance_pct__lt=float(threshold))
+    return queryset.filter(threshold_filters(field="term_attendance_pct")["below_threshold"])
 
 
 def pep_attendance_figures(child, on: date | None = None) -> dict:
@@ -255,7 +254,7 @@ def pep_attendance_figures(child, on: date | None = None) -> dict:
     days = suspension_days_in_term(child, on)
     if days:
         figures["suspension_days"] = float(days)
-    on_ptt = any(p.is_active(end) for p in PartTimeTimetable.objects.filter(child=child))
+    on_ptt = PartTimeTimetable.objects.current(end).filter(child=child).exists()
     figures["part_time_timetable"] = "yes" if on_ptt else "no"
     return figures
 
@@ -283,9 +282,9 @@ def import_batches(*, user, limit: int = 10):
 def _of_users_children(queryset, user):
     """Rows of the children the user may see; whole-roll aggregates for the Virtual School and viewers."""
     from roll.models import Child
-    from vschool.accounts.roles import Role, role_names
+    from vschool.accounts.roles import WHOLE_ROLL_ROLES, Role, role_names
 
-    if role_names(user) & {Role.HEADTEACHER, Role.VS_STAFF, Role.VIEWER}:
+    if role_names(user) & (WHOLE_ROLL_ROLES | {Role.VIEWER}):
         return queryset
     return queryset.filter(child__in=Child.objects.visible_to(user))
 
@@ -314,7 +313,7 @@ def exclusions_overview(*, user, on: date | None = None) -> dict:
     on = on or timezone.localdate()
     start, end = school_year(on)
     exclusions = Exclusion.objects.filter(start__gte=start, start__lte=end)
-    timetables = PartTimeTimetable.objects.filter(Q(end__isnull=True) | Q(end__gte=on), start__lte=on)
+    timetables = PartTimeTimetable.objects.current(on)
     exclusions, timetables = _of_users_children(exclusions, user), _of_users_children(timetables, user)
     suspension = Q(kind=Exclusion.Kind.SUSPENSION)
     out = exclusions.aggregate(
